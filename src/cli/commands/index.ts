@@ -1,0 +1,5 @@
+/** The registry of `hcm` commands, in the order `hcm --help` lists them. */
+import type { Command } from '../command';
+import { tokenCommand } from './token';
+
+export const COMMANDS: Command[] = [tokenCommand];

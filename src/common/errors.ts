@@ -1,0 +1,120 @@
+/**
+ * The error catalogue: every HTTP error the product itself produces has a stable code from this
+ * table, an HTTP status and the JSON shape {"error":{"code","message",...details}}.
+ * docs/errors.md documents each code; test/common/errors.test.ts keeps the two in step.
+ */
+
+export interface ErrorDefinition {
+  status: number;
+  /** One line for docs/errors.md: when the code is used. */
+  summary: string;
+}
+
+export const ERROR_CATALOGUE = {
+  BadRequest: { status: 400, summary: 'The request is malformed: a bad parameter, body or header.' },
+  InvalidConfigurationString: { status: 400, summary: 'A configuration string is malformed; the message names the bad part.' },
+  NotFound: { status: 404, summary: 'No route matches the request path.' },
+  MethodNotAllowed: { status: 405, summary: 'The path exists but not for this HTTP method.' },
+  HybridConnectionNotFound: { status: 404, summary: 'The listener has no connector for this hybrid connection.' },
+  ConnectorUnreachable: { status: 502, summary: 'The connector site refused the connection or closed it before answering.' },
+  ConnectorTimeout: { status: 504, summary: 'The connector site did not answer within HCM_CONNECTOR_TIMEOUT_MS.' },
+  WebSocketNotSupported: { status: 501, summary: 'A WebSocket sender reached a hybrid connection that only serves HTTP.' },
+  ShuttingDown: { status: 503, summary: 'The site is stopping and takes no new calls.' },
+  TableNotFound: { status: 404, summary: 'The table does not exist or is not in the connector\'s allowed tables.' },
+  ProcedureNotFound: { status: 404, summary: 'The stored procedure does not exist or is not in the connector\'s allowed procedures.' },
+  ItemNotFound: { status: 404, summary: 'No row has the given key.' },
+  ObjectNotFound: { status: 404, summary: 'SQL Server error 208: an object named in the statement does not exist.' },
+  ColumnNotFound: { status: 400, summary: 'A column named in the request does not exist in the table.' },
+  InvalidQueryOption: { status: 400, summary: 'A $filter, $orderby, $select, $top, $skip or key segment cannot be parsed.' },
+  InvalidWhereClause: { status: 400, summary: 'A 2015 whereClause uses anything beyond AND, OR, comparisons, LIKE, parentheses and literals.' },
+  UniqueViolation: { status: 409, summary: 'SQL Server error 2627/2601: a row with the same unique key exists.' },
+  ForeignKeyViolation: { status: 409, summary: 'SQL Server error 547: the change breaks a foreign-key or check constraint.' },
+  NullNotAllowed: { status: 400, summary: 'SQL Server error 515: NULL into a NOT NULL column.' },
+  PayloadTooLarge: { status: 413, summary: 'The request body is larger than the connector\'s maxRequestBytes.' },
+  QueryTimeout: { status: 504, summary: 'The database did not finish within requestTimeoutMs.' },
+  DatabaseUnavailable: { status: 503, summary: 'The database refused the login or cannot be reached; retry after Retry-After.' },
+  QueryDisabled: { status: 403, summary: 'POST /query is off for this connector (allowQuery is false).' },
+  QueryNotAllowed: { status: 400, summary: 'The /query statement is outside the allow-lists (statement type, tables, procedures).' },
+  SqlError: { status: 500, summary: 'Any other SQL Server error; sqlErrorNumber holds its number.' },
+  InternalError: { status: 500, summary: 'An unexpected failure in the product; the log has the details.' },
+} as const satisfies Record<string, ErrorDefinition>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export type ErrorDetails = Record<string, string | number | boolean | null | undefined>;
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string } & ErrorDetails;
+}
+
+/** An error that knows how it is rendered over HTTP. */
+export class HcmError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: ErrorDetails = {},
+    /** Extra response headers, e.g. Retry-After. */
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'HcmError';
+    this.status = ERROR_CATALOGUE[code].status;
+  }
+
+  toJSON(): ErrorBody {
+    const details: ErrorDetails = {};
+    for (const [name, value] of Object.entries(this.details)) {
+      if (value !== undefined) details[name] = value;
+    }
+    return { error: { ...details, code: this.code, message: this.message } };
+  }
+}
+
+export function isHcmError(value: unknown): value is HcmError {
+  return value instanceof HcmError;
+}
+
+/** Named constructors: the only way product code makes an HcmError. */
+export const errors = {
+  badRequest: (message: string, details?: ErrorDetails) => new HcmError('BadRequest', message, details),
+  invalidConfigurationString: (message: string, part?: string) =>
+    new HcmError('InvalidConfigurationString', message, { part }),
+  notFound: (path: string) => new HcmError('NotFound', `No resource at ${path}.`, { path }),
+  methodNotAllowed: (method: string, path: string) =>
+    new HcmError('MethodNotAllowed', `${method} is not allowed on ${path}.`, { method, path }),
+  hybridConnectionNotFound: (hybridConnection: string) =>
+    new HcmError('HybridConnectionNotFound', `No connector is set up for hybrid connection '${hybridConnection}'.`, {
+      hybridConnection,
+    }),
+  connectorUnreachable: (connector: string, reason: string) =>
+    new HcmError('ConnectorUnreachable', `Connector ${connector} could not be reached: ${reason}.`, { connector }),
+  connectorTimeout: (connector: string, timeoutMs: number) =>
+    new HcmError('ConnectorTimeout', `Connector ${connector} did not answer within ${timeoutMs} ms.`, {
+      connector,
+      timeoutMs,
+    }),
+  webSocketNotSupported: (hybridConnection: string) =>
+    new HcmError(
+      'WebSocketNotSupported',
+      `Hybrid connection '${hybridConnection}' serves HTTP requests only; WebSocket senders are not supported.`,
+      { hybridConnection },
+    ),
+  shuttingDown: (site: string) =>
+    new HcmError('ShuttingDown', `${site} is shutting down and takes no new calls.`, { site }, { 'Retry-After': '5' }),
+  tableNotFound: (table: string) =>
+    new HcmError('TableNotFound', `Table '${table}' does not exist or is not allowed on this connector.`, { table }),
+  procedureNotFound: (procedure: string) =>
+    new HcmError('ProcedureNotFound', `Stored procedure '${procedure}' does not exist or is not allowed on this connector.`, {
+      procedure,
+    }),
+  itemNotFound: (table: string, key: string) =>
+    new HcmError('ItemNotFound', `No row in '${table}' has the key ${key}.`, { table, key }),
+  internal: (message = 'An unexpected error occurred; see the site log.') => new HcmError('InternalError', message),
+};
+
+/** Renders any thrown value as the catalogue's JSON shape (unknown errors become InternalError). */
+export function toHcmError(error: unknown): HcmError {
+  return isHcmError(error) ? error : errors.internal();
+}

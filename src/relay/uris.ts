@@ -1,0 +1,64 @@
+/**
+ * Relay URIs for one hybrid connection, to Azure (wss://ns:443/$hc/…, https://ns/…) or to the
+ * local emulator (ws://host:port/$hc/…, http://host:port/…) when UseDevelopmentEmulator=true.
+ */
+import type { HybridConnectionString } from '../config/connection-string';
+import { DEFAULT_EMULATOR_PORT } from '../config/connection-string';
+import { createSasToken, CreateTokenOptions } from './sas';
+
+export type RelayTarget = Pick<HybridConnectionString, 'namespace' | 'port' | 'entityPath' | 'emulator'>;
+
+function hostAndPort(target: RelayTarget, secure: boolean): string {
+  const host = target.namespace.includes(':') && !target.namespace.startsWith('[') ? `[${target.namespace}]` : target.namespace;
+  if (target.emulator) return `${host}:${target.port ?? DEFAULT_EMULATOR_PORT}`;
+  return secure ? `${host}:443` : host;
+}
+
+function withQuery(base: string, query: Record<string, string | undefined>): string {
+  const pairs = Object.entries(query)
+    .filter((entry): entry is [string, string] => entry[1] !== undefined)
+    .map(([name, value]) => `${name}=${encodeURIComponent(value)}`);
+  return pairs.length === 0 ? base : `${base}${base.includes('?') ? '&' : '?'}${pairs.join('&')}`;
+}
+
+/** The listener's control channel: wss://ns:443/$hc/<path>?sb-hc-action=listen[&sb-hc-id=…]. */
+export function listenUri(target: RelayTarget, options: { id?: string; token?: string } = {}): string {
+  const scheme = target.emulator ? 'ws' : 'wss';
+  return withQuery(`${scheme}://${hostAndPort(target, true)}/$hc/${target.entityPath}`, {
+    'sb-hc-action': 'listen',
+    'sb-hc-id': options.id,
+    'sb-hc-token': options.token,
+  });
+}
+
+/** A WebSocket sender's address: …/$hc/<path>?sb-hc-action=connect. */
+export function connectUri(target: RelayTarget, options: { id?: string; token?: string } = {}): string {
+  const scheme = target.emulator ? 'ws' : 'wss';
+  return withQuery(`${scheme}://${hostAndPort(target, true)}/$hc/${target.entityPath}`, {
+    'sb-hc-action': 'connect',
+    'sb-hc-id': options.id,
+    'sb-hc-token': options.token,
+  });
+}
+
+/** An HTTP sender's address: https://ns/<path>[/suffix] (no $hc). `suffix` may carry a query. */
+export function httpUri(target: RelayTarget, suffix = ''): string {
+  const scheme = target.emulator ? 'http' : 'https';
+  const tail = suffix === '' ? '' : suffix.startsWith('/') || suffix.startsWith('?') ? suffix : `/${suffix}`;
+  return `${scheme}://${hostAndPort(target, false)}/${target.entityPath}${tail}`;
+}
+
+/** The audience a token for this hybrid connection is signed for: http://ns/<path>. */
+export function tokenAudience(target: RelayTarget): string {
+  return `http://${hostAndPort(target, false)}/${target.entityPath}`;
+}
+
+/** A token for this hybrid connection from a key (listen or send, depending on the rule's rights). */
+export function createHybridConnectionToken(
+  target: RelayTarget,
+  keyName: string,
+  key: string,
+  options: CreateTokenOptions = {},
+): string {
+  return createSasToken(tokenAudience(target), keyName, key, options);
+}
