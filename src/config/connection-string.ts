@@ -160,6 +160,7 @@ export function parseConfigurationString(input: unknown): HybridConnectionString
   if (input.length > MAX_CONFIGURATION_STRING_LENGTH) {
     throw fail(`The configuration string is ${input.length} characters long; at most ${MAX_CONFIGURATION_STRING_LENGTH} are accepted.`);
   }
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
   if (/[\u0000-\u001f\u007f]/.test(input.trim())) {
     throw fail('The configuration string contains control characters (a line break pasted by mistake?).');
   }

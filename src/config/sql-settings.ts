@@ -43,6 +43,11 @@ export const SQL_SETTINGS_DEFAULTS = {
   pageSize: 1000,
 } as const;
 
+// eslint-disable-next-line no-control-regex -- names may hold anything but NUL (and "]" in a database name)
+const NO_NUL_128 = /^[^\]\u0000]{1,128}$/;
+// eslint-disable-next-line no-control-regex -- a login name may hold anything but NUL
+const NO_NUL_0_128 = /^[^\u0000]{0,128}$/;
+
 /** Validates settings read from the manifest or the CLI; `where` prefixes every field name. */
 export function validateSqlSettings(value: unknown, where: string, problems: FieldErrors): SqlConnectorSettings | undefined {
   if (!problems.isObject(value, where)) return undefined;
@@ -55,8 +60,8 @@ export function validateSqlSettings(value: unknown, where: string, problems: Fie
     server: problems.string(v.server, `${where}.server`, { defaultValue: SQL_SETTINGS_DEFAULTS.server, pattern: /^[A-Za-z0-9._:\-[\]]{1,253}$/ }),
     port: problems.optionalInteger(v.port, `${where}.port`, 1, 65535),
     instance: problems.optionalString(v.instance, `${where}.instance`, /^[A-Za-z0-9_$#-]{1,16}$/),
-    database: problems.string(v.database, `${where}.database`, { defaultValue: SQL_SETTINGS_DEFAULTS.database, pattern: /^[^\]\u0000]{1,128}$/ }),
-    user: problems.string(v.user, `${where}.user`, { defaultValue: '', pattern: /^[^\u0000]{0,128}$/ }),
+    database: problems.string(v.database, `${where}.database`, { defaultValue: SQL_SETTINGS_DEFAULTS.database, pattern: NO_NUL_128 }),
+    user: problems.string(v.user, `${where}.user`, { defaultValue: '', pattern: NO_NUL_0_128 }),
     password: problems.string(v.password, `${where}.password`, { defaultValue: '', secret: true }),
     encrypt: problems.boolean(v.encrypt, `${where}.encrypt`, SQL_SETTINGS_DEFAULTS.encrypt),
     trustServerCertificate: problems.boolean(v.trustServerCertificate, `${where}.trustServerCertificate`, false),
@@ -74,6 +79,9 @@ export function validateSqlSettings(value: unknown, where: string, problems: Fie
   }
   if ((settings.dataAvailableQuery === undefined) !== (settings.pollDataQuery === undefined)) {
     problems.add(`${where}.pollDataQuery`, 'dataAvailableQuery and pollDataQuery go together: give both or neither');
+  }
+  for (const name of Object.keys(settings) as Array<keyof SqlConnectorSettings>) {
+    if (settings[name] === undefined) delete settings[name];
   }
   return settings;
 }
