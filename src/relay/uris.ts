@@ -62,3 +62,15 @@ export function createHybridConnectionToken(
 ): string {
   return createSasToken(tokenAudience(target), keyName, key, options);
 }
+
+/**
+ * The address a listener connects to in order to REJECT a WebSocket sender: the `accept` message's
+ * address plus the documented sb-hc-statusCode / sb-hc-statusDescription parameters (the relay
+ * answers that handshake with 410 Gone and hands the status to the sender).
+ */
+export function rejectUri(acceptAddress: string, statusCode: number, statusDescription: string): string {
+  return withQuery(acceptAddress, {
+    'sb-hc-statusCode': String(statusCode),
+    'sb-hc-statusDescription': statusDescription,
+  });
+}

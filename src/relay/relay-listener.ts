@@ -1,0 +1,296 @@
+/**
+ * One outbound relay listener for one hybrid connection: hyco-https underneath, with its defects
+ * contained and an explicit connection state of our own.
+ *
+ *   Connecting ──open──▶ Connected ──drop──▶ Reconnecting ──open──▶ Connected
+ *        │                                      ▲   (hyco-https back-off 0,1,2,5,10,30,30… s, forever)
+ *        └──401/403/404──▶ Failed ──every rejectedRetryMs (60 s)──┘
+ *   any ──close()──▶ Closed
+ *
+ * Contained here: B1 (never pass `id`; sb-hc-id is in the URI), B6 (close() during back-off: a
+ * channel that opens after close is closed at once), B14 (the token is a function minting a fresh
+ * token, renewed on our own timer well before expiry), keep-alive pongs (keepAliveTimeout), and
+ * hyco-https's retry-forever on 401/403/404 (we pause it and retry slowly). The message guards are
+ * in hyco-guards.ts, the response guards in relayed-response.ts.
+ */
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { errors } from '../common/errors';
+import { Logger, silentLogger } from '../common/logger';
+import { redactText } from '../common/redact';
+import { HybridConnectionString, describeHybridConnection } from '../config/connection-string';
+import { createHycoServer, HycoIncomingMessage, HycoServer, HycoServerResponse, HycoWebSocket, keepAliveDuration } from './hyco';
+import { AcceptMessage, installGuards, RequestMessage } from './hyco-guards';
+import { RelayedCall, toRelayedCall } from './relayed-call';
+import { classifyRelayError, describeClose } from './relay-errors';
+import { createHybridConnectionToken, listenUri } from './uris';
+import { rejectWebSocketSender } from './websocket-reject';
+
+export type RelayConnectionState = 'Connecting' | 'Connected' | 'Reconnecting' | 'Failed' | 'Closed';
+
+export interface RelayListenerOptions {
+  connection: HybridConnectionString;
+  /** Called for every relayed HTTP call, once its body (if any) has arrived. */
+  onCall(call: RelayedCall): void;
+  logger?: Logger;
+  /** Interval of the unsolicited keep-alive pongs (default 30 s; Azure drops idle sockets after ~4 min). */
+  keepAliveMs?: number;
+  /** Lifetime of each token (default 1 h). */
+  tokenLifetimeSeconds?: number;
+  /** How often a fresh token is sent on the open channel (default 20 min: well before expiry). */
+  tokenRenewMs?: number;
+  /** Pause after 401/403/404 before trying again (default 60 s). */
+  rejectedRetryMs?: number;
+  /** Goes into sb-hc-id for tracing at the relay. */
+  listenerId?: string;
+}
+
+export interface RelayListenerStats {
+  connects: number;
+  webSocketsRejected: number;
+  junkFrames: number;
+  staleRequests: number;
+  lostResponses: number;
+  handlerErrors: number;
+  tokenRenewals: number;
+  reopenedAfterClose: number;
+}
+
+const WS_CLOSED = 3;
+
+export class RelayListener extends EventEmitter {
+  private currentState: RelayConnectionState = 'Closed';
+  private stateSince = new Date();
+  private error: string | null = null;
+  private server: HycoServer | undefined;
+  private closed = false;
+  private paused = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private renewTimer: NodeJS.Timeout | undefined;
+  private lastRequestMessage: RequestMessage | undefined;
+  private readonly waitingForBody = new Map<HycoIncomingMessage, RelayedCall>();
+  private readonly logger: Logger;
+  readonly what: string;
+  readonly stats: RelayListenerStats = {
+    connects: 0, webSocketsRejected: 0, junkFrames: 0, staleRequests: 0, lostResponses: 0, handlerErrors: 0, tokenRenewals: 0, reopenedAfterClose: 0,
+  };
+
+  constructor(private readonly options: RelayListenerOptions) {
+    super();
+    this.what = describeHybridConnection(options.connection);
+    this.logger = (options.logger ?? silentLogger()).child({ hybridConnection: this.what });
+  }
+
+  get state(): RelayConnectionState {
+    return this.currentState;
+  }
+
+  /** When the state last changed. */
+  get since(): Date {
+    return this.stateSince;
+  }
+
+  /** Why the listener is not Connected (no secrets), or null. */
+  get lastError(): string | null {
+    return this.error;
+  }
+
+  start(): void {
+    if (this.server || this.closed) throw new Error(`The relay listener for ${this.what} was already started.`);
+    const { connection } = this.options;
+    const server = createHycoServer({
+      server: listenUri(connection, { id: this.options.listenerId ?? `hcm-${randomUUID()}` }),
+      token: () => this.token(),
+      keepAliveTimeout: keepAliveDuration(this.options.keepAliveMs ?? 30_000),
+    });
+    this.server = server;
+    installGuards(server, {
+      onAccept: (accept) => this.rejectWebSocket(accept),
+      onRequestMessage: (request) => (this.lastRequestMessage = request),
+      onBody: (request) => this.bodyArrived(request),
+      onJunk: (reason) => this.junk(reason),
+      onStaleRequest: (request) => this.staleRequest(request),
+      onHandlerError: (error) => this.handlerError(error),
+    });
+    server.on('listening', () => this.opened(server));
+    server.on('error', (event: unknown) => this.failed(server, event));
+    server.on('request', (request: HycoIncomingMessage, response: HycoServerResponse) => this.request(request, response));
+    this.setState('Connecting', null);
+    server.listen();
+    if (connection.sharedAccessSignature === undefined) {
+      this.renewTimer = setInterval(() => this.renewToken(), this.options.tokenRenewMs ?? 20 * 60_000);
+      this.renewTimer.unref();
+    }
+  }
+
+  /** Closes the control channel; resolves once it is closed (bounded). Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    clearInterval(this.renewTimer);
+    const server = this.server;
+    const channel = server?.controlChannel;
+    if (server) {
+      server.closeRequested = true;
+      try {
+        server.close(() => undefined);
+      } catch {
+        // hyco-https throws when there is no channel yet; there is nothing to close then.
+      }
+    }
+    for (const request of this.waitingForBody.keys()) Readable.prototype.destroy.call(request);
+    this.waitingForBody.clear();
+    this.setState('Closed', this.error);
+    await waitForClose(channel, 2_000);
+  }
+
+  private token(): string {
+    const { connection } = this.options;
+    if (connection.sharedAccessSignature !== undefined) return connection.sharedAccessSignature;
+    return createHybridConnectionToken(connection, connection.keyName ?? '', connection.key ?? '', {
+      lifetimeSeconds: this.options.tokenLifetimeSeconds ?? 3600,
+    });
+  }
+
+  private opened(server: HycoServer): void {
+    const channel = server.controlChannel;
+    if (this.closed) {
+      // B6: hyco-https's pending back-off timer reconnected after close(); undo it.
+      this.stats.reopenedAfterClose += 1;
+      channel?.close(1000, 'closed');
+      return;
+    }
+    this.stats.connects += 1;
+    channel?.once('close', (code: number) => this.channelClosed(server, channel, code));
+    this.setState('Connected', null);
+    this.logger.info({ event: 'relay-connected' }, `Listening on ${this.what}`);
+  }
+
+  private channelClosed(server: HycoServer, channel: HycoWebSocket, code: number): void {
+    if (this.closed || this.paused || server.controlChannel !== channel) return;
+    const message = describeClose(code, this.what);
+    this.logger.warn({ event: 'relay-dropped', code }, message);
+    this.setState('Reconnecting', message);
+  }
+
+  private failed(server: HycoServer, event: unknown): void {
+    if (this.closed || this.paused) return;
+    const failure = classifyRelayError(event, this.what);
+    if (failure.kind === 'transient') {
+      this.logger.warn({ event: 'relay-unreachable', status: failure.status }, failure.message);
+      this.setState('Reconnecting', failure.message);
+      return;
+    }
+    // hyco-https would retry a rejected key every 30 s forever; stop it (this runs inside its
+    // onerror, before it checks closeRequested) and retry on our own slower schedule.
+    server.closeRequested = true;
+    this.paused = true;
+    this.logger.error({ event: 'relay-rejected', status: failure.status }, failure.message);
+    this.setState('Failed', failure.message);
+    const retryMs = this.options.rejectedRetryMs ?? 60_000;
+    this.retryTimer = setTimeout(() => {
+      if (this.closed) return;
+      this.paused = false;
+      server.closeRequested = false;
+      server.listen();
+    }, retryMs);
+    this.retryTimer.unref();
+  }
+
+  private renewToken(): void {
+    const channel = this.server?.controlChannel;
+    if (this.closed || this.currentState !== 'Connected' || !channel || channel.readyState !== channel.OPEN) return;
+    channel.send(JSON.stringify({ renewToken: { token: this.token() } }), {}, (error) => {
+      if (error) this.logger.warn({ event: 'token-renewal-failed' }, `Could not send a renewed token: ${redactText(error.message)}`);
+    });
+    this.stats.tokenRenewals += 1;
+  }
+
+  private request(request: HycoIncomingMessage, response: HycoServerResponse): void {
+    const message = this.lastRequestMessage;
+    this.lastRequestMessage = undefined;
+    const matches = message !== undefined && (message.id === undefined || message.id === response.requestId);
+    // hyco-https replaced destroy() with a no-op, so its requests never emit 'close' and
+    // stream.pipeline would never finish; restore the real one.
+    (request as Readable).destroy = Readable.prototype.destroy;
+    const call = toRelayedCall(request, response, matches ? message : undefined, {
+      onLost: (reason) => {
+        this.stats.lostResponses += 1;
+        this.logger.warn({ event: 'response-lost', requestId: response.requestId }, `A response was lost: ${reason}.`);
+      },
+    });
+    if (matches && message.body === true) this.waitingForBody.set(request, call);
+    else this.deliver(call);
+  }
+
+  private bodyArrived(request: HycoIncomingMessage): void {
+    const call = this.waitingForBody.get(request);
+    if (!call) return;
+    this.waitingForBody.delete(request);
+    this.deliver(call);
+  }
+
+  private deliver(call: RelayedCall): void {
+    try {
+      this.options.onCall(call);
+    } catch (error) {
+      this.handlerError(error);
+      if (!call.response.headersSent) {
+        const failure = errors.internal();
+        call.response.writeHead(failure.status, undefined, { 'content-type': 'application/json; charset=utf-8' });
+        call.response.end(Buffer.from(JSON.stringify(failure.toJSON())));
+      }
+    }
+  }
+
+  private rejectWebSocket(accept: AcceptMessage): void {
+    this.stats.webSocketsRejected += 1;
+    const refusal = errors.webSocketNotSupported(this.options.connection.entityPath);
+    this.logger.warn({ event: 'websocket-rejected', status: refusal.status }, refusal.message);
+    this.emit('webSocketRejected');
+    if (typeof accept.address !== 'string') return this.junk('an accept message has no address');
+    void rejectWebSocketSender(accept.address, refusal.status, refusal.message).then((outcome) => {
+      if (!outcome.delivered) this.logger.warn({ event: 'websocket-reject-failed' }, `The rejection did not reach the relay: ${outcome.error}`);
+    });
+  }
+
+  private junk(reason: string): void {
+    this.stats.junkFrames += 1;
+    this.logger.warn({ event: 'relay-junk' }, `Ignored a relay message: ${reason}.`);
+  }
+
+  private staleRequest(request: HycoIncomingMessage): void {
+    this.stats.staleRequests += 1;
+    this.waitingForBody.delete(request);
+    this.logger.warn({ event: 'request-lost' }, 'A request lost its body when the relay connection dropped.');
+  }
+
+  private handlerError(error: unknown): void {
+    this.stats.handlerErrors += 1;
+    this.logger.error({ event: 'relay-handler-error', err: error }, 'hyco-https failed while handling a relay message.');
+  }
+
+  private setState(state: RelayConnectionState, lastError: string | null): void {
+    const changed = state !== this.currentState;
+    this.error = lastError;
+    if (changed) {
+      this.currentState = state;
+      this.stateSince = new Date();
+    }
+    this.emit('state', state, lastError);
+  }
+}
+
+function waitForClose(channel: HycoWebSocket | undefined, timeoutMs: number): Promise<void> {
+  if (!channel || channel.readyState === WS_CLOSED) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    timer.unref();
+    channel.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
