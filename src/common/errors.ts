@@ -35,6 +35,7 @@ export const ERROR_CATALOGUE = {
   DatabaseUnavailable: { status: 503, summary: 'The database refused the login or cannot be reached; retry after Retry-After.' },
   QueryDisabled: { status: 403, summary: 'POST /query is off for this connector (allowQuery is false).' },
   QueryNotAllowed: { status: 400, summary: 'The /query statement is outside the allow-lists (statement type, tables, procedures).' },
+  PermissionDenied: { status: 403, summary: 'SQL Server error 229/230/262/297/300: the connector\'s SQL login lacks a permission the call needs.' },
   SqlError: { status: 500, summary: 'Any other SQL Server error; sqlErrorNumber holds its number.' },
   InternalError: { status: 500, summary: 'An unexpected failure in the product; the log has the details.' },
 } as const satisfies Record<string, ErrorDefinition>;
