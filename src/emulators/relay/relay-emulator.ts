@@ -114,7 +114,6 @@ export class RelayEmulator extends LifecycleServer {
     });
     server.on('request', (req, res) => this.onRequest(req, res));
     server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
-    server.on('clientError', (_error, socket) => socket.destroy());
     this.server = server;
     await listen(server, this.port, this.host);
     // Keep the bound port: a restart binds the same one, so listeners and senders find it again.
