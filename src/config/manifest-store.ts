@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Manifest, emptyManifest, validateManifest } from './manifest';
+import { canonicalJson } from './validation';
 
 export const MANIFEST_FILE = 'hcm.json';
 const LOCK_TIMEOUT_MS = 10_000;
@@ -30,8 +31,27 @@ export function logDirectory(home: string): string {
 
 /** Creates HCM_HOME if needed and (outside Windows) restricts it to its owner. */
 export function ensureHome(home: string): void {
-  fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+  makeDirectory(path.resolve(home));
   if (process.platform !== 'win32') fs.chmodSync(home, 0o700);
+}
+
+/**
+ * mkdir -p by hand: Node's recursive mkdirSync loops forever when a parent exists but refuses
+ * children with ENOENT (as /proc does), and a clear message beats a bare errno.
+ */
+function makeDirectory(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { mode: 0o700 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' && fs.statSync(dir).isDirectory()) return;
+    const parent = path.dirname(dir);
+    if (code !== 'ENOENT' || parent === dir || fs.existsSync(parent)) {
+      throw new Error(`Cannot create the folder ${dir} (${code ?? (error as Error).message}); choose another --home or fix its permissions.`);
+    }
+    makeDirectory(parent);
+    makeDirectory(dir);
+  }
 }
 
 /** Reads and validates the manifest; a missing file is an empty installation. */
@@ -88,7 +108,7 @@ export async function updateManifest(home: string, change: (current: Manifest) =
   try {
     const current = readManifest(home);
     const next = await change(structuredClone(current));
-    if (JSON.stringify(next) !== JSON.stringify(current)) writeManifest(home, next);
+    if (canonicalJson(next) !== canonicalJson(current)) writeManifest(home, next);
     return next;
   } finally {
     release();

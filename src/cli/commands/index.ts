@@ -1,6 +1,9 @@
 /** The registry of `hcm` commands, in the order `hcm --help` lists them. */
 import type { Command } from '../command';
+import { listCommand } from './list';
 import { relayCommand } from './relay';
+import { removeCommand } from './remove';
+import { setupCommand } from './setup';
 import { tokenCommand } from './token';
 
-export const COMMANDS: Command[] = [tokenCommand, relayCommand];
+export const COMMANDS: Command[] = [setupCommand, listCommand, removeCommand, tokenCommand, relayCommand];
