@@ -57,7 +57,8 @@ export function installGuards(server: HycoServer, hooks: GuardHooks): void {
     const stale = server.pendingRequest;
     if (stale) {
       server.pendingRequest = null;
-      Readable.prototype.destroy.call(stale, new Error('The relay connection dropped before the request body arrived.'));
+      // No error argument: nobody listens on a request that was never handed out.
+      Readable.prototype.destroy.call(stale);
       hooks.onStaleRequest(stale);
     }
     if (server.controlChannel) guardChannel(server.controlChannel, server, hooks);

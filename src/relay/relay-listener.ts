@@ -44,9 +44,13 @@ export interface RelayListenerOptions {
   rejectedRetryMs?: number;
   /** Goes into sb-hc-id for tracing at the relay. */
   listenerId?: string;
+  /** An adopted response rendezvous with no call for this long is closed (default 120 s). */
+  rendezvousIdleMs?: number;
 }
 
 export interface RelayListenerStats {
+  /** Handshakes hyco-https started (each asks for a token). */
+  connectAttempts: number;
   connects: number;
   webSocketsRejected: number;
   junkFrames: number;
@@ -55,6 +59,7 @@ export interface RelayListenerStats {
   handlerErrors: number;
   tokenRenewals: number;
   reopenedAfterClose: number;
+  rendezvousAdopted: number;
 }
 
 const WS_CLOSED = 3;
@@ -73,7 +78,7 @@ export class RelayListener extends EventEmitter {
   private readonly logger: Logger;
   readonly what: string;
   readonly stats: RelayListenerStats = {
-    connects: 0, webSocketsRejected: 0, junkFrames: 0, staleRequests: 0, lostResponses: 0, handlerErrors: 0, tokenRenewals: 0, reopenedAfterClose: 0,
+    connectAttempts: 0, connects: 0, webSocketsRejected: 0, junkFrames: 0, staleRequests: 0, lostResponses: 0, handlerErrors: 0, tokenRenewals: 0, reopenedAfterClose: 0, rendezvousAdopted: 0,
   };
 
   constructor(private readonly options: RelayListenerOptions) {
@@ -101,7 +106,10 @@ export class RelayListener extends EventEmitter {
     const { connection } = this.options;
     const server = createHycoServer({
       server: listenUri(connection, { id: this.options.listenerId ?? `hcm-${randomUUID()}` }),
-      token: () => this.token(),
+      token: () => {
+        this.stats.connectAttempts += 1;
+        return this.token();
+      },
       keepAliveTimeout: keepAliveDuration(this.options.keepAliveMs ?? 30_000),
     });
     this.server = server;
@@ -220,9 +228,36 @@ export class RelayListener extends EventEmitter {
         this.stats.lostResponses += 1;
         this.logger.warn({ event: 'response-lost', requestId: response.requestId }, `A response was lost: ${reason}.`);
       },
+      adoptRendezvous: (socket) => this.adoptRendezvous(socket),
     });
     if (matches && message.body === true) this.waitingForBody.set(request, call);
     else this.deliver(call);
+  }
+
+  /**
+   * B12: serve the sender's later requests that the relay sends over a response rendezvous, as
+   * hyco-https does for request rendezvous ('requestchannel' makes it attach its handler, and the
+   * guards wrap it). Closed when idle, so a relay that never uses it does not pile sockets up.
+   */
+  private adoptRendezvous(socket: HycoWebSocket): void {
+    const server = this.server;
+    if (!server || this.closed || socket.readyState !== socket.OPEN) {
+      socket.close(1000, 'response sent');
+      return;
+    }
+    this.stats.rendezvousAdopted += 1;
+    // hyco-https adds a 'close' listener per response on a request channel and never removes it.
+    socket.setMaxListeners(0);
+    server.emit('requestchannel', socket);
+    const idleMs = this.options.rendezvousIdleMs ?? 120_000;
+    let timer = setTimeout(() => socket.close(1000, 'idle'), idleMs);
+    timer.unref();
+    socket.on('message', () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => socket.close(1000, 'idle'), idleMs);
+      timer.unref();
+    });
+    socket.once('close', () => clearTimeout(timer));
   }
 
   private bodyArrived(request: HycoIncomingMessage): void {

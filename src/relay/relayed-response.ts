@@ -6,7 +6,8 @@
  *  - B8: `headersSent` is always false, so we track our own state;
  *  - B9: `write()` after `end()` throws a ReferenceError, so we refuse writes after end;
  *  - B12: a response larger than 64 kB goes over a new rendezvous WebSocket that hyco-https never
- *    closes and gives no message handler; we close it once the response is sent;
+ *    closes and gives no message handler; once the response is sent we hand it to the owner to
+ *    serve the sender's later requests (adoptRendezvous), or close it;
  *  - the rendezvous WebSocket also has no 'error' listener, so a failed connect would crash the
  *    process (an uncaught 'error' event): we attach one;
  *  - it never emits 'finish' and ignores backpressure, so `writable()` offers a real Writable that
@@ -23,6 +24,13 @@ export interface ResponseHooks {
   onLost(reason: string): void;
   /** The response was ended (or aborted). */
   onFinished?(): void;
+  /**
+   * B12: the response went over a rendezvous WebSocket hyco-https opened and will never read.
+   * Azure sends the same sender connection's later requests over it (and drops the sender's
+   * connection when the listener closes it), so the owner adopts it as a request channel. Without
+   * this hook the rendezvous is closed once the response is out.
+   */
+  adoptRendezvous?(socket: HycoWebSocket): void;
 }
 
 const WS_CONNECTING = 0;
@@ -83,7 +91,7 @@ export class RelayedResponse {
     if (chunk && chunk.length > 0) this.response.end(chunk);
     else this.response.end();
     this.watchRendezvous();
-    this.closeRendezvousWhenSent();
+    this.releaseRendezvousWhenSent();
     this.hooks.onFinished?.();
   }
 
@@ -130,12 +138,17 @@ export class RelayedResponse {
     socket.on('error', (error: Error) => this.reportLost(`the response rendezvous failed: ${error.message}`));
   }
 
-  private closeRendezvousWhenSent(): void {
+  private releaseRendezvousWhenSent(): void {
     const socket = this.rendezvous;
     if (!socket) return;
-    // hyco-https's own 'open' listener flushes the buffered response first; ours runs after it.
-    if (socket.readyState === WS_CONNECTING) socket.once('open', () => socket.close(1000, 'response sent'));
-    else if (socket.readyState === HYCO_WS_OPEN) socket.close(1000, 'response sent');
+    const release = () => {
+      if (this.hooks.adoptRendezvous) this.hooks.adoptRendezvous(socket);
+      else socket.close(1000, 'response sent');
+    };
+    // hyco-https's own 'open' listener flushes the buffered response first; ours runs after it,
+    // and before the relay can have sent anything else on this socket.
+    if (socket.readyState === WS_CONNECTING) socket.once('open', release);
+    else if (socket.readyState === HYCO_WS_OPEN) release();
   }
 
   private whenDrained(callback: () => void): void {
