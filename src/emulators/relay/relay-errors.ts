@@ -86,7 +86,7 @@ function reasonPhrase(text: string): string {
 }
 
 function xmlEscape(text: string): string {
-  return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function errorBody(error: RelayError, text: string): string {
