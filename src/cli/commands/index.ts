@@ -4,6 +4,7 @@ import { listCommand } from './list';
 import { relayCommand } from './relay';
 import { removeCommand } from './remove';
 import { setupCommand } from './setup';
+import { startCommand } from './start';
 import { tokenCommand } from './token';
 
-export const COMMANDS: Command[] = [setupCommand, listCommand, removeCommand, tokenCommand, relayCommand];
+export const COMMANDS: Command[] = [setupCommand, listCommand, removeCommand, startCommand, tokenCommand, relayCommand];
