@@ -5,11 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { DEV_SECONDARY_KEY, MAX_LISTENERS_PER_HYBRID_CONNECTION } from '../../../src/emulators/relay';
-import { refusal, RelayHarness, waitFor } from './relay-test-kit';
+import { refusal, RelayHarness, waitFor, writeConfigFile } from './relay-test-kit';
 
 const TRACKING = /TrackingId:[^,]+_G0, SystemTracker:sb:\/\/[^,]+, Timestamp:\d{4}-\d\d-\d\dT/;
 
@@ -20,19 +17,12 @@ function detail(body: Buffer | string): string {
 
 /** A config file with a Listen-only and a Send-only namespace rule. */
 function rulesFile(t: import('node:test').TestContext): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'relay-answers-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const file = path.join(dir, 'relay.json');
-  fs.writeFileSync(
-    file,
-    JSON.stringify({
-      authorizationRules: [
-        { name: 'listen-only', rights: ['Listen'], primaryKey: 'listen-key-1', secondaryKey: 'listen-key-2' },
-        { name: 'send-only', rights: ['Send'], primaryKey: 'send-key-1' },
-      ],
-    }),
-  );
-  return file;
+  return writeConfigFile(t, {
+    authorizationRules: [
+      { name: 'listen-only', rights: ['Listen'], primaryKey: 'listen-key-1', secondaryKey: 'listen-key-2' },
+      { name: 'send-only', rights: ['Send'], primaryKey: 'send-key-1' },
+    ],
+  });
 }
 
 describe('relay answers', () => {

@@ -4,7 +4,10 @@
  * once, defect B6), a plain `ws` listener that speaks the protocol by hand (for what hyco-https
  * cannot do: accept WebSocket senders, show close codes, send junk), and small HTTP/WS senders.
  */
+import fs from 'node:fs';
 import http, { IncomingHttpHeaders } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import type { TestContext } from 'node:test';
 import WebSocket from 'ws';
 import { createSasToken } from '../../../src/common/sas';
@@ -236,6 +239,15 @@ export class PlainSocket {
     this.sendJson({ response: { requestId, statusCode: status, statusDescription: description, responseHeaders: headers, body: body !== undefined } });
     if (body !== undefined) this.sendBinary(Buffer.isBuffer(body) ? body : Buffer.from(body));
   }
+}
+
+/** Writes a relay configuration file in a temporary folder removed after the test. */
+export function writeConfigFile(t: TestContext, config: unknown): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hcm-relay-test-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'relay.json');
+  fs.writeFileSync(file, typeof config === 'string' ? config : JSON.stringify(config));
+  return file;
 }
 
 /** Refusal details from a rejected connect() (status and reason phrase). */
