@@ -13,7 +13,7 @@ import { createLogger, Logger } from '../common/logger';
 import { closeServer, listen } from '../common/server-lifecycle';
 import { emptyManifest, LISTENER_SITE, Manifest } from '../config/manifest';
 import { defaultHome, logDirectory, readManifest } from '../config/manifest-store';
-import { ManifestWatcher, watchManifest } from '../config/manifest-watcher';
+import { watchManifest } from '../config/manifest-watcher';
 import { ListenerService } from './listener-service';
 import { createLocalSurface } from './local-surface';
 import { listenerSettingsFromEnv } from './settings';

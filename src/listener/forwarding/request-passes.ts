@@ -49,7 +49,7 @@ export const addForwardingHeaders: RequestPass = (outgoing, incoming, target) =>
   const headers: HeaderMap = {
     ...outgoing.headers,
     'x-forwarded-proto': target.proto,
-    'x-forwarded-host': single(incoming.headers.host) ?? target.namespace,
+    'x-forwarded-host': single(outgoing.headers.host) ?? target.namespace,
     'x-forwarded-prefix': `/${target.entityPath}`,
   };
   if (forwardedFor.length > 0) headers['x-forwarded-for'] = forwardedFor.join(', ');
