@@ -122,11 +122,12 @@ export class RelayEmulator extends LifecycleServer {
   }
 
   protected async onClose(): Promise<void> {
+    // Waiting senders first (503), so closing their listeners does not turn the answer into a 502.
+    this.httpSender.failAll(relayErrors.shuttingDown());
+    this.wsSender.failAll(relayErrors.shuttingDown());
     for (const hybridConnection of this.registry.list()) {
       for (const listener of [...hybridConnection.listeners]) listener.close(CLOSE_GOING_AWAY, 'The relay is shutting down.');
     }
-    this.httpSender.failAll(relayErrors.shuttingDown());
-    this.wsSender.failAll(relayErrors.shuttingDown());
     for (const wss of [this.controlServer, this.dataServer]) {
       for (const client of wss?.clients ?? []) client.terminate();
       wss?.close();
@@ -173,9 +174,9 @@ export class RelayEmulator extends LifecycleServer {
   }
 
   private onHybridConnectionRemoved(hybridConnection: HybridConnection): void {
-    for (const listener of [...hybridConnection.listeners]) listener.close(CLOSE_GOING_AWAY, 'The hybrid connection was deleted.');
     this.httpSender.failAll(relayErrors.endpointNotFound(), hybridConnection);
     this.wsSender.failAll(relayErrors.endpointNotFound(), hybridConnection);
+    for (const listener of [...hybridConnection.listeners]) listener.close(CLOSE_GOING_AWAY, 'The hybrid connection was deleted.');
   }
 
   /** The bound address once started (the configured one before). */
