@@ -1,7 +1,7 @@
 /** `hcm`: the command-line entry. Dispatches to a command; exit codes 0 ok, 1 failure, 2 bad input. */
 import { COMMANDS } from './commands';
-import { Command, CommandIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, parseCommandLine, UsageError } from './command';
-import { redactText } from '../common/redact';
+import { Command, CommandIo, EXIT_OK, EXIT_USAGE } from './command';
+import { runCommand } from './run-command';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require('../../../package.json') as { version: string };
@@ -41,22 +41,7 @@ export async function main(args: string[], io: CommandIo = defaultIo(), commands
     io.stderr.write(`hcm: unknown command '${first.slice(0, 40)}'. Run 'hcm --help' for the list.\n`);
     return EXIT_USAGE;
   }
-  try {
-    const context = parseCommandLine(command, rest, io);
-    if (context.options.help) {
-      io.stdout.write(`${command.help}\n`);
-      return EXIT_OK;
-    }
-    return await command.run(context);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`hcm ${command.name}: ${redactText(error.message)}\n`);
-      return EXIT_USAGE;
-    }
-    io.stderr.write(`hcm ${command.name}: ${redactText((error as Error).message ?? String(error))}\n`);
-    if (io.env.HCM_DEBUG) io.stderr.write(`${redactText(String((error as Error).stack))}\n`);
-    return EXIT_FAILURE;
-  }
+  return runCommand(command, rest, io);
 }
 
 function defaultIo(): CommandIo {

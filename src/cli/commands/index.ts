@@ -1,10 +1,13 @@
 /** The registry of `hcm` commands, in the order `hcm --help` lists them. */
 import type { Command } from '../command';
+import { callCommand } from './call';
+import { doctorCommand } from './doctor';
 import { listCommand } from './list';
 import { relayCommand } from './relay';
 import { removeCommand } from './remove';
 import { setupCommand } from './setup';
 import { startCommand } from './start';
+import { statusCommand } from './status';
 import { tokenCommand } from './token';
 
-export const COMMANDS: Command[] = [setupCommand, listCommand, removeCommand, startCommand, tokenCommand, relayCommand];
+export const COMMANDS: Command[] = [setupCommand, listCommand, removeCommand, statusCommand, startCommand, callCommand, doctorCommand, tokenCommand, relayCommand];
