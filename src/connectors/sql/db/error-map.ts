@@ -1,0 +1,84 @@
+/**
+ * Maps what mssql/tedious throw to the catalogue (DESIGN "Errors"): unique or foreign-key violation
+ * 409, unknown object 404, NULL into NOT NULL 400, bad values 400, timeouts 504, login or network
+ * failure 503 with Retry-After; sqlErrorNumber is kept. `connectionLost` tells the pool to replace
+ * itself.
+ */
+import { HcmError, isHcmError } from '../../../common/errors';
+import { redactText } from '../../../common/redact';
+
+export const RETRY_AFTER_SECONDS = 2;
+
+export interface MappedError {
+  error: HcmError;
+  /** The connection (and so maybe the whole pool) is gone: replace the pool. */
+  connectionLost: boolean;
+}
+
+interface DriverError {
+  name?: string;
+  code?: string;
+  number?: number;
+  message?: string;
+  originalError?: DriverError & { info?: DriverError };
+  info?: DriverError;
+}
+
+/** Input errors SQL Server reports about the caller's values (conversion, overflow, truncation). */
+const BAD_VALUE_NUMBERS = new Set([241, 242, 245, 248, 293, 295, 8114, 8115, 8152, 2628, 220, 232, 244, 9455, 9456, 402, 206]);
+const PERMISSION_NUMBERS = new Set([229, 230, 262, 297, 300]);
+const NETWORK_CODES = new Set(['ESOCKET', 'ECONNCLOSED', 'ECLOSE', 'ENOTOPEN', 'ECONNRESET', 'ECONNREFUSED', 'EINSTLOOKUP', 'ENOCONN', 'ELOGIN']);
+
+export function mapDatabaseError(thrown: unknown, requestTimeoutMs: number): MappedError {
+  if (isHcmError(thrown)) return { error: thrown, connectionLost: false };
+  const error = (thrown ?? {}) as DriverError;
+  const message = redactText(String(error.message ?? 'unknown database error'));
+  const number = sqlNumber(error);
+  if (error.name === 'ConnectionError' || error.name === 'TimeoutError' || isNetworkFailure(error) || number === 18456 || number === 4060) {
+    return { error: unavailable(message, number), connectionLost: true };
+  }
+  if (error.code === 'ETIMEOUT' || number === 1222) {
+    return {
+      error: new HcmError('QueryTimeout', `The database did not answer within ${requestTimeoutMs} ms.`, { timeoutMs: requestTimeoutMs, sqlErrorNumber: number }),
+      connectionLost: false,
+    };
+  }
+  if (number === undefined) {
+    return { error: new HcmError('SqlError', message, {}), connectionLost: false };
+  }
+  return { error: bySqlNumber(number, message), connectionLost: false };
+}
+
+export function unavailable(message: string, sqlErrorNumber?: number): HcmError {
+  return new HcmError(
+    'DatabaseUnavailable',
+    `The database cannot be reached: ${message}`,
+    { sqlErrorNumber },
+    { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+  );
+}
+
+function bySqlNumber(number: number, message: string): HcmError {
+  const details = { sqlErrorNumber: number };
+  if (number === 2627 || number === 2601) return new HcmError('UniqueViolation', message, details);
+  if (number === 547) return new HcmError('ForeignKeyViolation', message, details);
+  if (number === 515) return new HcmError('NullNotAllowed', message, details);
+  if (number === 208) return new HcmError('ObjectNotFound', message, details);
+  if (number === 207) return new HcmError('ColumnNotFound', message, details);
+  if (number === 2812) return new HcmError('ProcedureNotFound', message, details);
+  if (BAD_VALUE_NUMBERS.has(number)) return new HcmError('BadRequest', message, details);
+  if (PERMISSION_NUMBERS.has(number)) return new HcmError('PermissionDenied', message, details);
+  return new HcmError('SqlError', message, details);
+}
+
+function sqlNumber(error: DriverError): number | undefined {
+  const candidates = [error.number, error.originalError?.number, error.originalError?.info?.number];
+  return candidates.find((n): n is number => typeof n === 'number');
+}
+
+/** A request that failed because its connection broke arrives as a RequestError wrapping a socket error. */
+function isNetworkFailure(error: DriverError): boolean {
+  const codes = [error.code, error.originalError?.code, error.originalError?.info?.code, error.info?.code];
+  if (codes.some((c) => c !== undefined && NETWORK_CODES.has(c))) return true;
+  return /connection (lost|closed|is closed|ended)|socket hang up|ECONNRESET|ECONNREFUSED/i.test(String(error.message ?? ''));
+}
