@@ -80,8 +80,14 @@ export class HybridConnectionRegistry {
     return this.connections.get(name.toLowerCase());
   }
 
+  /** By name (the management listing). */
   list(): HybridConnection[] {
-    return [...this.connections.values()].sort((a, b) => a.name.localeCompare(b.name));
+    return this.inOrder().sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** In the order they were added (how `hcm relay` prints them). */
+  inOrder(): HybridConnection[] {
+    return [...this.connections.values()];
   }
 
   /** The hybrid connection a path ("name/suffix", no leading "/") addresses: the longest name wins. */

@@ -206,8 +206,9 @@ export class RelayEmulator extends LifecycleServer {
     return this.registry.get(name)?.listeners.size ?? 0;
   }
 
+  /** The hybrid connections in the order they were added. */
   hybridConnections(): Array<{ name: string; listenerCount: number; requiresClientAuthorization: boolean }> {
-    return this.registry.list().map((hc) => hc.describe());
+    return this.registry.inOrder().map((hc) => hc.describe());
   }
 
   addHybridConnection(spec: HybridConnectionSpec): void {

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { readAll, RelayHarness } from './relay-test-kit';
+import { readAll, RelayHarness, waitFor } from './relay-test-kit';
 
 interface Seen {
   method: string;
@@ -182,5 +182,46 @@ describe('HTTP senders through the relay to a hyco-https listener', () => {
     const lost = await h.request('/strict/next', { headers, agent });
     assert.equal(lost.status, 504, 'hyco-https reads no requests on a response rendezvous (defect B12)');
     assert.equal(handled, 1);
+  });
+
+  it('in strict mode reuses a request rendezvous for the connection\'s next request, which hyco-https serves', async (t) => {
+    const h = await RelayHarness.start(t, { hybridConnections: [{ name: 'reuse' }], responseTimeoutMs: 5000, strict: true });
+    const seen: Seen[] = [];
+    await h.hycoListener('reuse', echoHandler(seen));
+    const agent = h.keepAliveAgent();
+    const headers = { ServiceBusAuthorization: h.token('reuse') };
+    // A body over 64 kB makes the relay send only {address, id}; hyco-https fetches the request there.
+    const first = await h.request('/reuse/one', { method: 'POST', headers, body: Buffer.alloc(70_000, 3), agent });
+    assert.equal(first.status, 201);
+    const second = await h.request('/reuse/two', { method: 'POST', headers, body: 'small', agent });
+    assert.equal(second.status, 201);
+    assert.deepEqual(JSON.parse(second.body.toString()), { method: 'POST', url: '/reuse/two', length: 5, text: 'small' });
+    assert.deepEqual(seen.map((request) => request.body.length), [70_000, 5]);
+  });
+
+  it('in strict mode the next request arrives on the rendezvous socket itself, without an address', async (t) => {
+    const h = await RelayHarness.start(t, { hybridConnections: [{ name: 'wire' }], strict: true });
+    const listener = await h.plainListener('wire');
+    const agent = h.keepAliveAgent();
+    const headers = { ServiceBusAuthorization: h.token('wire') };
+    const first = h.request('/wire/1', { method: 'POST', headers, body: [Buffer.from('chunked')], agent });
+    const pointer = await listener.nextJson();
+    const rendezvous = await h.connect(pointer.request.address);
+    const request1 = await rendezvous.nextJson();
+    assert.equal((await rendezvous.next()).data.toString(), 'chunked');
+    rendezvous.respond(request1.request.id, 200, 'one');
+    assert.equal((await first).body.toString(), 'one');
+    const second = h.request('/wire/2?q=1', { headers, agent });
+    const request2 = await rendezvous.nextJson();
+    assert.equal(request2.request.requestTarget, '/wire/2?q=1');
+    assert.equal(request2.request.address, undefined, 'a request repeated on a rendezvous carries no address');
+    rendezvous.respond(request2.request.id, 200, 'two');
+    assert.equal((await second).body.toString(), 'two');
+    // When the listener drops the rendezvous, the relay drops the sender's connection (Azure's rule).
+    const closedSockets: number[] = [];
+    for (const sockets of Object.values(agent.sockets)) for (const socket of sockets ?? []) socket.once('close', () => closedSockets.push(1));
+    for (const sockets of Object.values(agent.freeSockets)) for (const socket of sockets ?? []) socket.once('close', () => closedSockets.push(1));
+    rendezvous.ws.close();
+    await waitFor(() => closedSockets.length === 1, 'the sender\'s connection to be closed');
   });
 });

@@ -39,6 +39,26 @@ export interface HycoServer extends NodeJS.EventEmitter {
   close(callback?: (error: Error | null) => void): void;
 }
 
+/** A real hyco-https listener on any listen URI (closed by the caller with closeHyco). */
+export function createHycoListener(uri: string, token: () => string, handler: HycoHandler): HycoServer {
+  return hyco.createRelayedServer({ server: uri, token }, handler);
+}
+
+/** Opens a hyco-https listener's control channel; resolves on its first 'listening'. */
+export async function startHyco(server: HycoServer): Promise<void> {
+  server.on('error', () => undefined); // reconnect noise; hyco-https retries by itself
+  const listening = new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  server.listen(); // listen(cb) never calls back (hyco-https): wait for 'listening'
+  await listening;
+}
+
+/** Closes a hyco-https listener for good. */
+export function closeHyco(server: HycoServer): void {
+  // B6: close() during a reconnect back-off does not cancel it, so close again when it reopens.
+  server.on('listening', () => server.close(() => undefined));
+  server.close(() => undefined);
+}
+
 export interface TokenOptions {
   rule?: string;
   key?: string;
@@ -112,18 +132,9 @@ export class RelayHarness {
   /** Starts a real hyco-https listener and resolves once its control channel is open. */
   async hycoListener(name: string, handler: HycoHandler, token: () => string = () => this.token(name)): Promise<HycoServer> {
     const server = hyco.createRelayedServer({ server: this.listenUrl(name), token }, handler);
-    server.on('error', () => undefined); // reconnect noise; hyco-https retries by itself
     this.hycoServers.push(server);
-    const listening = new Promise<void>((resolve) => server.once('listening', () => resolve()));
-    server.listen(); // listen(cb) never calls back (hyco-https): wait for 'listening'
-    await listening;
+    await startHyco(server);
     return server;
-  }
-
-  closeHyco(server: HycoServer): void {
-    // B6: close() during a reconnect back-off does not cancel it, so close again when it reopens.
-    server.on('listening', () => server.close(() => undefined));
-    server.close(() => undefined);
   }
 
   /** A hand-written listener on a plain ws client. */
@@ -180,7 +191,7 @@ export class RelayHarness {
   }
 
   async dispose(): Promise<void> {
-    for (const server of this.hycoServers) this.closeHyco(server);
+    for (const server of this.hycoServers) closeHyco(server);
     for (const ws of this.sockets) ws.terminate();
     for (const agent of this.agents) agent.destroy();
     if (this.relay.status === 'Running') await this.relay.close();

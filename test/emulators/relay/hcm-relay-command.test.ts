@@ -1,0 +1,97 @@
+/**
+ * `hcm relay` as a user runs it: a child process on port 0 that prints one configuration string
+ * per hybrid connection; a hyco-https listener and an HTTP sender use the printed string as the
+ * product would; SIGTERM stops it cleanly. Also --help, a port in use and bad options.
+ */
+import assert from 'node:assert/strict';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import readline from 'node:readline';
+import { describe, it, TestContext } from 'node:test';
+import { parseConfigurationString } from '../../../src/config/connection-string';
+import { createHybridConnectionToken, httpUri, listenUri } from '../../../src/relay/uris';
+import { closeHyco, createHycoListener, readAll, startHyco, writeConfigFile } from './relay-test-kit';
+
+const HCM = path.join(__dirname, '..', '..', '..', '..', 'bin', 'hcm.js');
+
+function startRelayProcess(t: TestContext, args: string[]): { child: ChildProcess; lines: AsyncIterableIterator<string>; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [HCM, 'relay', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HCM_LOG_LEVEL: 'silent' } });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  t.after(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  const lines = readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  return { child, lines, exited };
+}
+
+async function configurationLines(lines: AsyncIterableIterator<string>, count: number): Promise<string[]> {
+  const found: string[] = [];
+  while (found.length < count) {
+    const next = await lines.next();
+    if (next.done) throw new Error(`hcm relay ended after printing ${found.length} configuration strings.`);
+    if (next.value.startsWith('Endpoint=')) found.push(next.value);
+  }
+  return found;
+}
+
+function runHcm(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [HCM, ...args], { encoding: 'utf8', timeout: 15_000, env: { ...process.env, HCM_LOG_LEVEL: 'silent' } });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('hcm relay', () => {
+  it('prints a configuration string per hybrid connection that a hyco-https listener and a sender can use, and stops on SIGTERM', async (t) => {
+    const { child, lines, exited } = startRelayProcess(t, ['--port', '0', '--hybrid-connection', 'cli/orders', '--hybrid-connection', 'cli-public:anonymous']);
+    const [orders, publicOne] = await configurationLines(lines, 2);
+    assert.match(orders, /^Endpoint=sb:\/\/127\.0\.0\.1:\d+\/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=[^;]+;EntityPath=cli\/orders;UseDevelopmentEmulator=true$/);
+    assert.match(publicOne, /;EntityPath=cli-public;/);
+    const target = parseConfigurationString(orders);
+    assert.ok(target.port && target.port > 0, 'the port it got');
+    const token = () => createHybridConnectionToken(target, target.keyName!, target.key!);
+    const listener = createHycoListener(listenUri(target), token, (req, res) => {
+      readAll(req).then((body) => res.end(`${req.method} ${req.url} ${body.toString()}`));
+    });
+    t.after(() => closeHyco(listener));
+    await startHyco(listener);
+    const answer = await fetch(httpUri(target, 'items?top=2'), { method: 'POST', headers: { ServiceBusAuthorization: token() }, body: 'hi' });
+    assert.equal(answer.status, 200);
+    assert.equal(await answer.text(), 'POST /cli/orders/items?top=2 hi');
+    closeHyco(listener);
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+  });
+
+  it('documents every option in --help', () => {
+    const { status, stdout } = runHcm(['relay', '--help']);
+    assert.equal(status, 0);
+    for (const option of ['--host', '--port', '--hybrid-connection', ':anonymous', '--config', '--response-timeout', '--strict', 'SIGTERM', 'RootManageSharedAccessKey']) {
+      assert.ok(stdout.includes(option), `--help mentions ${option}`);
+    }
+  });
+
+  it('exits 1 with a clear message when the port is in use', async (t) => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
+    t.after(() => blocker.close());
+    const port = (blocker.address() as net.AddressInfo).port;
+    const { child, exited } = startRelayProcess(t, ['--port', String(port), '--hybrid-connection', 'x']);
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    assert.equal(await exited, 1);
+    assert.match(stderr, new RegExp(`hcm relay: Port ${port} on 127\\.0\\.0\\.1 is already in use`));
+  });
+
+  it('exits 2 on bad options and on a bad configuration file, naming the problem', (t) => {
+    assert.equal(runHcm(['relay', '--port', 'abc']).status, 2);
+    assert.equal(runHcm(['relay', '--response-timeout', '-1']).status, 2);
+    const badName = runHcm(['relay', '--hybrid-connection', 'bad name']);
+    assert.equal(badName.status, 2);
+    assert.match(badName.stderr, /--hybrid-connection "bad name"/);
+    const file = writeConfigFile(t, '{"hybridConnections": [ {"name": "ok", "authorizationRules": [{"name":"r","rights":["Send"],"primaryKey":"TOPSECRET"}] } ], }');
+    const badFile = runHcm(['relay', '--config', file]);
+    assert.equal(badFile.status, 2);
+    assert.match(badFile.stderr, /is not valid JSON/);
+    assert.doesNotMatch(badFile.stderr, /TOPSECRET/);
+  });
+});
