@@ -85,13 +85,15 @@ export interface SendOptions {
   headers?: http.OutgoingHttpHeaders;
   body?: Buffer | string;
   agent?: http.Agent;
+  /** The root rule's key to sign the Send token with (default: the development primary key). */
+  key?: string;
 }
 
 /** An HTTP sender: calls http://127.0.0.1:<relay>/<hc><suffix> with a Send token (the root rule's key). */
 export function sendThroughRelay(relay: RelayEmulator, name: string, options: SendOptions = {}): Promise<RelayResponse> {
   const target = { namespace: '127.0.0.1', port: relay.address().port, entityPath: name, emulator: true };
   const url = new URL(httpUri(target, options.suffix ?? ''));
-  const token = createHybridConnectionToken(target, ROOT_RULE_NAME, DEV_PRIMARY_KEY);
+  const token = createHybridConnectionToken(target, ROOT_RULE_NAME, options.key ?? DEV_PRIMARY_KEY);
   const body = options.body === undefined ? undefined : Buffer.from(options.body);
   return new Promise((resolve, reject) => {
     const request = http.request(

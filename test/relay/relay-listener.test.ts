@@ -35,7 +35,7 @@ function recordStates(listener: RelayListener): RelayConnectionState[] {
   return states;
 }
 
-describe('relay listener against the relay emulator', () => {
+describe('relay listener against the relay emulator', { concurrency: true }, () => {
   it('connects, reports Connected and answers a relayed POST with its body and Content-Length (B4)', async (t) => {
     const relay = await startRelay(t, ['orders']);
     const listener = startListener(t, { connection: connectionFor(relay, 'orders') });
