@@ -1,0 +1,154 @@
+# Install-HcmConnector: the whole "Listener Setup" of the original, for IIS.
+
+function Install-HcmConnector {
+    <#
+    .SYNOPSIS
+    Installs the Hybrid Connection Manager on IIS and sets up (or updates) the SQL connector for a configuration string.
+    .DESCRIPTION
+    1. Checks the prerequisites (IIS with W3SVC running, iisnode, URL Rewrite, Application
+       Initialization, Node.js 20+) and stops with what to install and where, changing nothing.
+    2. Installs the product to InstallPath (build, production node_modules, sites, hcm.cmd) and
+       restricts HCM_HOME to administrators and NetworkService before any secret is written.
+    3. Runs `hcm setup --json`, which names the connector, its app pool and port and writes the manifest.
+    4. Converges, each by Get/Test/Set, the listener and connector app pools and sites (loopback
+       bindings, preloadEnabled, appSettings in each site's web.config) and starts them.
+    5. Verifies that the connector's root answers 403.14 and the listener reports Connected, or
+       says exactly why not (warnings, and Verified = $false in the result).
+    Running it again with the same string changes nothing; the Secondary string switches the key in
+    place. When a step fails, what this run created is removed again and the rest is left as it was.
+    .PARAMETER ConfigurationString
+    The hybrid connection's Primary (or Secondary) Configuration String from the Azure portal.
+    .PARAMETER SqlServer
+    SQL Server host name (default localhost).
+    .PARAMETER SqlPort
+    SQL Server TCP port (default 1433).
+    .PARAMETER SqlInstance
+    Named instance instead of a port.
+    .PARAMETER Database
+    Database name.
+    .PARAMETER SqlCredential
+    SQL login; the password reaches hcm through its environment only, never a command line.
+    .PARAMETER Tables
+    Allowed tables (default: all).
+    .PARAMETER Procedures
+    Allowed stored procedures (default: none).
+    .PARAMETER DataAvailableQuery
+    2015 poll trigger: a query returning a row count.
+    .PARAMETER PollDataQuery
+    2015 poll trigger: the query returning the rows.
+    .PARAMETER Encrypt
+    Encrypt the connection to SQL Server.
+    .PARAMETER TrustServerCertificate
+    Accept SQL Server's certificate without validation.
+    .PARAMETER AllowQuery
+    Enable POST /query (allow-listed statements only).
+    .PARAMETER InstallPath
+    Where the product goes (default %ProgramFiles%\HybridConnectionManager).
+    .PARAMETER HcmHome
+    The manifest folder (default HCM_HOME, else %ProgramData%\HybridConnectionManager).
+    .PARAMETER SourcePath
+    The built product folder to install from (default: the folder this module was loaded from).
+    .PARAMETER NodePath
+    node.exe (default: the one on PATH).
+    .PARAMETER VerifyTimeoutSeconds
+    How long to wait for the connector and the listener to answer (default 60).
+    .OUTPUTS
+    An object: Connector, AppPool, Port, HybridConnection, ManifestChanged, Changes, Verified, Checks.
+    .EXAMPLE
+    Install-HcmConnector -ConfigurationString $primary -SqlServer sql01 -Database Orders -SqlCredential (Get-Credential)
+    #>
+    [CmdletBinding(SupportsShouldProcess = $true, DefaultParameterSetName = 'Port')]
+    param(
+        [Parameter(Mandatory = $true)][ValidateNotNullOrEmpty()][string] $ConfigurationString,
+        [string] $SqlServer,
+        [Parameter(ParameterSetName = 'Port')][ValidateRange(1, 65535)][int] $SqlPort,
+        [Parameter(ParameterSetName = 'Instance')][string] $SqlInstance,
+        [string] $Database,
+        [System.Management.Automation.PSCredential] $SqlCredential,
+        [string[]] $Tables,
+        [string[]] $Procedures,
+        [string] $DataAvailableQuery,
+        [string] $PollDataQuery,
+        [switch] $Encrypt,
+        [switch] $TrustServerCertificate,
+        [switch] $AllowQuery,
+        [string] $InstallPath = (Get-HcmDefaultInstallPath),
+        [string] $HcmHome = (Get-HcmDefaultHome),
+        [string] $SourcePath = $script:ProductRoot,
+        [string] $NodePath,
+        [ValidateRange(0, 3600)][int] $VerifyTimeoutSeconds = 60
+    )
+    [void] (Assert-HcmPrerequisite -NodePath $NodePath)
+    $node = Resolve-HcmNodePath -NodePath $NodePath
+    $InstallPath = [System.IO.Path]::GetFullPath($InstallPath)
+    $HcmHome = [System.IO.Path]::GetFullPath($HcmHome)
+    $SourcePath = [System.IO.Path]::GetFullPath($SourcePath)
+    $journal = New-Object System.Collections.ArrayList
+    $changes = New-Object System.Collections.ArrayList
+    $context = @{ CliPath = $InstallPath; HcmHome = $HcmHome; NodePath = $node; SourcePath = $SourcePath }
+    $step = 'product files'
+    $setup = $null
+    try {
+        [void] $changes.Add((Add-HcmCreated -Journal $journal -Change (Set-HcmProduct -SourcePath $SourcePath -InstallPath $InstallPath -NodePath $node)))
+        # A dry run before the first install asks the hcm of the folder it would install from.
+        if (-not (Test-Path -LiteralPath (Join-Path (Join-Path $InstallPath 'bin') 'hcm.js'))) { $context.CliPath = $SourcePath }
+        $step = 'HCM_HOME and its access rules'
+        foreach ($change in @(Initialize-HcmHome -HcmHome $HcmHome -Journal $journal)) { [void] $changes.Add($change) }
+        $step = 'hcm setup'
+        $before = Get-HcmInstallation -InstallPath $context.CliPath -HcmHome $HcmHome -NodePath $node
+        if ($PSCmdlet.ShouldProcess($HcmHome, 'Run hcm setup (add or update the connector in the manifest)')) {
+            $environment = @{}
+            if ($SqlCredential) { $environment.HCM_SQL_PASSWORD = $SqlCredential.GetNetworkCredential().Password }
+            $options = @{}
+            foreach ($key in $PSBoundParameters.Keys) { $options[$key] = $PSBoundParameters[$key] }
+            $setup = Invoke-HcmCli -InstallPath $context.CliPath -Arguments (ConvertTo-HcmSetupArgument -Options $options) -HcmHome $HcmHome -InputText $ConfigurationString -Environment $environment -NodePath $node
+            if (@($before.Connectors | Where-Object { $_.Site -eq $setup.connector }).Count -eq 0) {
+                [void] (Add-HcmCreated -Journal $journal -Change (New-HcmChange -Resource 'Connector' -Name $setup.connector -Action 'Created'))
+            }
+        }
+        $listener = $before.Listener
+        $sites = Join-Path $InstallPath 'sites'
+        $siteChanges = Install-HcmSite -Site $listener.Site -AppPool $listener.AppPool -Port $listener.Port -Folder (Join-Path $sites $listener.Site) -HcmHome $HcmHome -Journal $journal -Step ([ref] $step)
+        foreach ($change in @($siteChanges)) { [void] $changes.Add($change) }
+        if ($null -ne $setup) {
+            $step = "folder of $($setup.connector)"
+            [void] $changes.Add((Add-HcmCreated -Journal $journal -Change (Set-HcmSiteFolder -InstallPath $InstallPath -Site $setup.connector)))
+            $siteChanges = Install-HcmSite -Site $setup.connector -AppPool $setup.appPool -Port ([int] $setup.port) -Folder (Join-Path $sites $setup.connector) -HcmHome $HcmHome -Journal $journal -Step ([ref] $step)
+            foreach ($change in @($siteChanges)) { [void] $changes.Add($change) }
+        }
+        else {
+            [void] $PSCmdlet.ShouldProcess('MicrosoftSqlConnector_nnn / HybridAppPoolnnn', 'Create or update the connector site and app pool that hcm setup names')
+        }
+    }
+    catch {
+        $failure = $_
+        $undone = @(Undo-HcmCreated -Journal $journal -Context $context)
+        $summary = if ($undone.Count -gt 0) { "Undone: $($undone -join '; ')." } else { 'Nothing had been created, so nothing was undone.' }
+        New-HcmTerminatingError -ErrorId HcmInstallFailed -TargetObject $step -Exception $failure.Exception -Message "Installing failed at step '$step': $($failure.Exception.Message) $summary Everything that existed before this run was left as it was."
+    }
+    Complete-HcmInstall -Setup $setup -Listener $listener -Changes $changes -TimeoutSeconds $VerifyTimeoutSeconds
+}
+
+function Complete-HcmInstall {
+    # Verifies a real (not -WhatIf) run and returns the result object.
+    param($Setup, $Listener, [System.Collections.ArrayList] $Changes, [int] $TimeoutSeconds)
+    $checks = @()
+    $verified = $null
+    if ($null -ne $Setup) {
+        $checks = @(Wait-HcmConnectorReady -Connector $Setup.connector -ConnectorPort ([int] $Setup.port) -ListenerPort $Listener.Port -HybridConnection $Setup.hybridConnection -TimeoutSeconds $TimeoutSeconds)
+        $verified = (@($checks | Where-Object { -not $_.Passed }).Count -eq 0)
+        foreach ($check in @($checks | Where-Object { -not $_.Passed })) { Write-Warning "$($check.Name): $($check.Detail). $($check.Fix)" }
+    }
+    $result = [pscustomobject]@{
+        Connector        = $(if ($Setup) { $Setup.connector } else { $null })
+        AppPool          = $(if ($Setup) { $Setup.appPool } else { $null })
+        Port             = $(if ($Setup) { [int] $Setup.port } else { $null })
+        HybridConnection = $(if ($Setup) { $Setup.hybridConnection } else { $null })
+        ManifestChanged  = $(if ($Setup) { [bool] $Setup.changed } else { $false })
+        Changes          = @($Changes | Where-Object { $null -ne $_ -and $_.Action -ne 'None' })
+        Verified         = $verified
+        Checks           = $checks
+    }
+    $result.PSObject.TypeNames.Insert(0, 'HybridConnectionManager.InstallResult')
+    return $result
+}
