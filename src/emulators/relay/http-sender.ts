@@ -180,6 +180,7 @@ export class HttpSender {
     const request = this.rendezvous.take(address.param('sb-hc-id'), 'request', name);
     if (!request || request.settled || request.rendezvous) return rejectUpgrade(socket, relayErrors.rendezvousNotFound(), tracking);
     server.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('error', () => undefined); // an unhandled 'error' would end the process; watchRendezvousSocket logs them
       if (request.settled) return closeRendezvous(ws, 1000, 'The request has ended.');
       request.rendezvous = ws;
       watchRendezvousSocket(ws, {

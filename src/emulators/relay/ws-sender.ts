@@ -119,6 +119,7 @@ export class WsSender {
       return this.finish(connect, relayErrors.rejectedByListener(rejected.status, rejected.description));
     }
     server.handleUpgrade(req, socket, head, (listenerSocket) => {
+      listenerSocket.on('error', () => undefined); // an unhandled 'error' would end the process; splice logs them
       if (connect.done || connect.socket.destroyed) {
         listenerSocket.close(1001, 'The sender went away.');
         return;

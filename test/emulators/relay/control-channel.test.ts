@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import net from 'node:net';
 import { describe, it } from 'node:test';
 import { ROOT_RULE_NAME } from '../../../src/emulators/relay';
 import { refusal, RelayHarness, waitFor } from './relay-test-kit';
@@ -117,6 +118,34 @@ describe('listener control channel', () => {
     const answer = await after;
     assert.deepEqual([answer.status, answer.statusMessage, answer.headers['x-a'], answer.body.toString()], [201, 'Fine', 'b', 'still fine']);
     assert.ok(listener.isOpen);
+    assert.equal(h.relay.status, 'Running');
+  });
+
+  it('survives protocol violations: oversized and invalid UTF-8 frames, raw garbage, odd handshakes', async (t) => {
+    const h = await RelayHarness.start(t, { hybridConnections: [{ name: 'rough' }] });
+    const oversized = await h.plainListener('rough');
+    oversized.ws.send(Buffer.alloc(5 * 1024 * 1024, 0x41), { binary: false });
+    assert.equal((await oversized.closed).code, 1009);
+    const badText = await h.plainListener('rough');
+    badText.ws.send(Buffer.from([0xc3, 0x28]), { binary: false });
+    assert.equal((await badText.closed).code, 1007);
+    const raw = net.connect(h.port, '127.0.0.1');
+    raw.on('error', () => undefined);
+    const rawAnswer = new Promise<string>((resolve) => {
+      let text = '';
+      raw.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      raw.on('close', () => resolve(text));
+    });
+    raw.write('\x00\x01 GARBAGE \r\n\r\n');
+    assert.match(await rawAnswer, /^HTTP\/1\.1 400/);
+    for (const query of ['?sb-hc-action=listen&sb-hc-token=%', '?sb-hc-action=', '?sb-hc-action=listen&sb-hc-token=SharedAccessSignature%20sr%3D%25']) {
+      const odd = refusal(await h.connect(`ws://127.0.0.1:${h.port}/$hc/rough${query}`).catch((e) => e));
+      assert.ok([400, 401].includes(odd.status), `${query}: ${odd.status}`);
+    }
+    const listener = await h.plainListener('rough');
+    const pending = h.request('/rough/ok', { headers: { ServiceBusAuthorization: h.token('rough') } });
+    listener.respond((await listener.nextJson()).request.id, 200, 'fine');
+    assert.equal((await pending).body.toString(), 'fine');
     assert.equal(h.relay.status, 'Running');
   });
 
