@@ -65,7 +65,17 @@ export function installGuards(server: HycoServer, hooks: GuardHooks): void {
   });
   // hyco-https registers its own 'requestchannel' listener in its constructor, so ours runs after
   // it has assigned onmessage, and wraps it.
-  server.on('requestchannel', (channel: HycoWebSocket) => guardChannel(channel, channel, hooks));
+  server.on('requestchannel', (channel: HycoWebSocket) => {
+    guardChannel(channel, channel, hooks);
+    // The same B17 loss on a rendezvous: it closed between a request and its body.
+    channel.once('close', () => {
+      const stale = channel.pendingRequest;
+      if (!stale) return;
+      channel.pendingRequest = null;
+      Readable.prototype.destroy.call(stale);
+      hooks.onStaleRequest(stale);
+    });
+  });
 }
 
 /** Wraps the onmessage handler hyco-https put on `channel`; `holder` owns its pendingRequest. */
