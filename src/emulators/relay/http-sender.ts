@@ -73,16 +73,11 @@ export class HttpSender {
   constructor(private readonly deps: HttpSenderDeps) {}
 
   handle(req: IncomingMessage, res: ServerResponse): void {
-    const started = Date.now();
     const address = parseRelayAddress(req.url);
     const tracking = trackingContext(req.headers.host, address.path, address.param('sb-hc-id'));
-    const target = requestTarget(req.url);
-    res.on('close', () => {
-      const status = res.writableFinished ? res.statusCode : 499;
-      logAccess(this.deps.logger, { method: req.method ?? '?', target: redactText(target), status, ms: Date.now() - started, correlationId: tracking.trackingId, hybridConnection: match?.hybridConnection.name });
-    });
-    const match = this.deps.registry.match(address.path);
-    if (address.isHc || !match) return this.refuse(req, res, relayErrors.endpointNotFound(), tracking);
+    const match = address.isHc ? undefined : this.deps.registry.match(address.path);
+    this.logWhenDone(req, res, tracking, match?.hybridConnection);
+    if (!match) return this.refuse(req, res, relayErrors.endpointNotFound(), tracking);
     const hybridConnection = match.hybridConnection;
     const decision = this.deps.authorizer.authorize({
       operation: 'send',
@@ -94,26 +89,23 @@ export class HttpSender {
       now: Date.now(),
     });
     if (decision.outcome === 'rejected') return this.refuse(req, res, decision.error, tracking);
+    this.forward(req, res, tracking, hybridConnection, decision.source === 'Authorization');
+  }
+
+  /** Picks the listener (or, strict mode, the connection's rendezvous) and sends the request on its way. */
+  private forward(req: IncomingMessage, res: ServerResponse, tracking: TrackingContext, hybridConnection: HybridConnection, usedAuthorization: boolean): void {
     const link = this.deps.settings.strict ? this.links.available(req.socket, hybridConnection) : undefined;
     const listener = link?.listener ?? hybridConnection.pickListener();
     if (!listener) return this.refuse(req, res, relayErrors.noListeners(502), tracking);
-
-    const request = new RelayedRequest({
-      // Random, not the sender's sb-hc-id: it is also the key of the rendezvous address.
-      id: newRendezvousId(),
-      hybridConnection,
-      listener,
-      req,
-      res,
-      tracking,
-      viaHost: req.headers.host ?? 'localhost',
-    });
+    const viaHost = req.headers.host ?? 'localhost';
+    // The id is random, not the sender's sb-hc-id: it is also the key of the rendezvous address.
+    const request = new RelayedRequest({ id: newRendezvousId(), hybridConnection, listener, req, res, tracking, viaHost });
     const metadata: RequestMetadata = {
       id: request.id,
-      requestTarget: target,
+      requestTarget: requestTarget(req.url),
       method: req.method ?? 'GET',
       remoteEndpoint: remoteEndpoint(req.socket),
-      requestHeaders: forwardedRequestHeaders(req.rawHeaders, { stripAuthorization: decision.source === 'Authorization', viaHost: req.headers.host ?? 'localhost' }),
+      requestHeaders: forwardedRequestHeaders(req.rawHeaders, { stripAuthorization: usedAuthorization, viaHost }),
     };
     this.track(request);
     request.armTimeout(this.deps.settings.responseTimeoutMs);
@@ -125,6 +117,16 @@ export class HttpSender {
       return;
     }
     this.dispatch(request, listener, metadata, hasBody);
+  }
+
+  /** One access-log line per call, whatever its outcome (499: the sender left first). */
+  private logWhenDone(req: IncomingMessage, res: ServerResponse, tracking: TrackingContext, hybridConnection: HybridConnection | undefined): void {
+    const started = Date.now();
+    const target = redactText(requestTarget(req.url));
+    res.on('close', () => {
+      const status = res.writableFinished ? res.statusCode : 499;
+      logAccess(this.deps.logger, { method: req.method ?? '?', target, status, ms: Date.now() - started, correlationId: tracking.trackingId, hybridConnection: hybridConnection?.name });
+    });
   }
 
   /** Sends the request to the listener: inline when small and of known length, else as a pointer. */
