@@ -113,21 +113,35 @@ describe('listener end to end through the relay emulator', { concurrency: true }
     assert.deepEqual(stateOf(service, 'sql-orders')?.requests, { total: 1, failed: 1 });
   });
 
-  it('answers 504 ConnectorTimeout JSON after the configured time while another connector keeps serving', async (t) => {
-    const relay = await startRelay(t, ['slow', 'fast']);
+  it('answers 504 ConnectorTimeout JSON when the connector does not answer within the configured time', async (t) => {
+    const relay = await startRelay(t, ['slow']);
     const hanging = await startConnector(t, () => undefined); // never answers
+    const service = await startService(t, relay, [['slow', hanging]], { connectorTimeoutMs: 1_000 });
+    const timedOut = await sendThroughRelay(relay, 'slow', { suffix: '/hang' });
+    assert.equal(timedOut.status, 504);
+    assert.match(String(timedOut.headers['content-type']), /application\/json/);
+    const body = JSON.parse(timedOut.body.toString());
+    assert.deepEqual([body.error.code, body.error.connector, body.error.timeoutMs], ['ConnectorTimeout', 'MicrosoftSqlConnector_001', 1000]);
+    assert.deepEqual(stateOf(service, 'slow')?.requests, { total: 1, failed: 1 });
+  });
+
+  it('keeps serving another connector while one connector is slow', async (t) => {
+    const relay = await startRelay(t, ['slow', 'fast']);
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const slowConnector = await startConnector(t, (_request, response) => void released.then(() => response.end('slow done')));
     const fast = await echoConnector(t);
-    await startService(t, relay, [['slow', hanging], ['fast', fast]], { connectorTimeoutMs: 1_500 });
+    await startService(t, relay, [['slow', slowConnector], ['fast', fast]]);
     let slowSettled = false;
-    const slow = sendThroughRelay(relay, 'slow', { suffix: '/hang' }).finally(() => (slowSettled = true));
-    await waitFor('the hanging call to reach its connector', () => hanging.received.length === 1);
+    const slow = sendThroughRelay(relay, 'slow', { suffix: '/wait' }).finally(() => (slowSettled = true));
+    await waitFor('the slow call to reach its connector', () => slowConnector.received.length === 1);
     const quick = await sendThroughRelay(relay, 'fast', { suffix: '/quick' });
     assert.equal(quick.status, 200);
     assert.equal(slowSettled, false, 'the fast connector answered while the slow call was still waiting');
-    const timedOut = await slow;
-    assert.equal(timedOut.status, 504);
-    const body = JSON.parse(timedOut.body.toString());
-    assert.deepEqual([body.error.code, body.error.connector, body.error.timeoutMs], ['ConnectorTimeout', 'MicrosoftSqlConnector_001', 1500]);
+    release();
+    const done = await slow;
+    assert.equal(done.status, 200);
+    assert.equal(done.body.toString(), 'slow done');
   });
 
   it('rejects a WebSocket sender and keeps serving HTTP', async (t) => {

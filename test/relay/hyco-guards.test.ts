@@ -112,8 +112,10 @@ describe('hyco-https defects contained behind src/relay', { concurrency: true },
     const listener = await listen(t, relay, ok);
     const [socket] = relayListenerSockets(relay, 'orders');
     // A relay that announces a body and then loses the connection before sending it.
-    socket.send(JSON.stringify({ request: { id: 'lost', address: 'ws://127.0.0.1:1/none', requestTarget: '/orders/lost', method: 'POST', requestHeaders: {}, body: true } }));
-    await delay(50);
+    await new Promise<void>((resolve, reject) =>
+      socket.send(JSON.stringify({ request: { id: 'lost', address: 'ws://127.0.0.1:1/none', requestTarget: '/orders/lost', method: 'POST', requestHeaders: {}, body: true } }), (error) => (error ? reject(error) : resolve())),
+    );
+    await delay(100);
     socket.terminate();
     await waitFor('reconnected', () => listener.stats.connects === 2 && listener.state === 'Connected');
     const response = await sendThroughRelay(relay, 'orders', { suffix: '/next' });
@@ -175,17 +177,18 @@ describe('hyco-https defects contained behind src/relay', { concurrency: true },
   });
 
   it('survives a response rendezvous the relay refuses (hyco-https gives it no error listener)', async (t) => {
-    const relay = await startRelay(t, ['orders'], { responseTimeoutMs: 300 });
+    const relay = await startRelay(t, ['orders'], { responseTimeoutMs: 2_000 });
+    const late: RelayedCall[] = [];
     const listener = await listen(t, relay, (call) => {
-      if (call.target.endsWith('/late')) {
-        setTimeout(() => {
-          call.response.writeHead(200, 'OK', {});
-          call.response.end(Buffer.alloc(100 * 1024, 'y'));
-        }, 800);
-      } else ok(call);
+      if (call.target.endsWith('/late')) late.push(call);
+      else ok(call);
     });
-    const late = await sendThroughRelay(relay, 'orders', { suffix: '/late' });
-    assert.equal(late.status, 504);
+    // The relay gives up on the call (504) and forgets its rendezvous address; only then does the
+    // listener answer with a body large enough to need that rendezvous.
+    const answer = await sendThroughRelay(relay, 'orders', { suffix: '/late' });
+    assert.equal(answer.status, 504);
+    late[0].response.writeHead(200, 'OK', {});
+    late[0].response.end(Buffer.alloc(100 * 1024, 'y'));
     await waitFor('the lost response counted', () => listener.stats.lostResponses === 1);
     assert.equal(listener.state, 'Connected');
     assert.equal((await sendThroughRelay(relay, 'orders', { suffix: '/fine' })).status, 200);

@@ -104,8 +104,9 @@ describe('relay listener against the relay emulator', { concurrency: true }, () 
       if (state === 'Reconnecting') failures += 1;
     });
     await relay.close();
-    // The drop, then failed attempts at 0 s and 1 s: hyco-https's next attempt is 2 s away.
-    await waitFor('three failures', () => failures >= 3);
+    // The drop, then failed attempts at 0, 1 and 3 s: hyco-https's next attempt is 5 s away, ample
+    // time to close the listener and bring the relay back before that timer fires.
+    await waitFor('four failures', () => failures >= 4);
     await listener.close();
     await relay.start();
     await waitFor('hyco-https reconnecting after close', () => listener.stats.reopenedAfterClose >= 1, 20_000);
