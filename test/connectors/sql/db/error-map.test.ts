@@ -1,0 +1,51 @@
+/** SQL Server and driver errors mapped to the catalogue, using mssql's own error classes. */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import sql from 'mssql';
+import { mapDatabaseError } from '../../../../src/connectors/sql/db/error-map';
+
+/** A RequestError as mssql builds it from a SQL Server error message. */
+function serverError(number: number, message = `error ${number}`) {
+  return new sql.RequestError(Object.assign(new Error(message), { info: { number, message } }) as unknown as string, 'EREQUEST');
+}
+
+describe('database error mapping', () => {
+  it('maps constraint, object and NULL errors to their statuses, keeping sqlErrorNumber', () => {
+    const cases: Array<[number, string, number]> = [
+      [2627, 'UniqueViolation', 409], [2601, 'UniqueViolation', 409], [547, 'ForeignKeyViolation', 409], [515, 'NullNotAllowed', 400],
+      [208, 'ObjectNotFound', 404], [245, 'BadRequest', 400], [8115, 'BadRequest', 400], [229, 'PermissionDenied', 403], [50000, 'SqlError', 500],
+    ];
+    for (const [number, code, status] of cases) {
+      const { error, connectionLost } = mapDatabaseError(serverError(number), 1000);
+      assert.equal(error.code, code, String(number));
+      assert.equal(error.status, status);
+      assert.equal(error.toJSON().error.sqlErrorNumber, number);
+      assert.equal(connectionLost, false);
+    }
+  });
+
+  it('maps request timeouts and lock timeouts to 504 QueryTimeout', () => {
+    const timeout = new sql.RequestError('Timeout: Request failed to complete in 1000ms', 'ETIMEOUT');
+    assert.equal(mapDatabaseError(timeout, 1000).error.code, 'QueryTimeout');
+    assert.equal(mapDatabaseError(serverError(1222), 1000).error.status, 504);
+  });
+
+  it('maps login and network failures to 503 with Retry-After and asks for a new pool', () => {
+    for (const error of [
+      new sql.ConnectionError('Failed to connect to 127.0.0.1:1433 - connect ECONNREFUSED', 'ESOCKET'),
+      new sql.ConnectionError("Login failed for user 'sa'.", 'ELOGIN'),
+      new sql.RequestError('Connection lost - read ECONNRESET', 'ESOCKET'),
+      serverError(18456, "Login failed for user 'x'."),
+    ]) {
+      const mapped = mapDatabaseError(error, 1000);
+      assert.equal(mapped.error.code, 'DatabaseUnavailable', error.message);
+      assert.equal(mapped.error.headers['Retry-After'], '2');
+      assert.equal(mapped.connectionLost, true);
+    }
+  });
+
+  it('never echoes a password from a driver message', () => {
+    const mapped = mapDatabaseError(new sql.ConnectionError('bad string Password=hunter2;User Id=sa', 'EARGS'), 1000);
+    assert.doesNotMatch(mapped.error.message, /hunter2/);
+  });
+});
