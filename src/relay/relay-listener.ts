@@ -11,7 +11,7 @@
  * channel that opens after close is closed at once), B14 (the token is a function minting a fresh
  * token, renewed on our own timer well before expiry), keep-alive pongs (keepAliveTimeout), and
  * hyco-https's retry-forever on 401/403/404 (we pause it and retry slowly). The message guards are
- * in hyco-guards.ts, the response guards in relayed-response.ts.
+ * in hyco-guards.ts, the response guards in relayed-response.ts, B12 in response-rendezvous.ts.
  */
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
@@ -23,6 +23,7 @@ import { HybridConnectionString, describeHybridConnection } from '../config/conn
 import { createHycoServer, HycoIncomingMessage, HycoServer, HycoServerResponse, HycoWebSocket, keepAliveDuration } from './hyco';
 import { AcceptMessage, installGuards, RequestMessage } from './hyco-guards';
 import { RelayedCall, toRelayedCall } from './relayed-call';
+import { adoptResponseRendezvous } from './response-rendezvous';
 import { classifyRelayError, describeClose } from './relay-errors';
 import { createHybridConnectionToken, listenUri } from './uris';
 import { rejectWebSocketSender } from './websocket-reject';
@@ -234,30 +235,10 @@ export class RelayListener extends EventEmitter {
     else this.deliver(call);
   }
 
-  /**
-   * B12: serve the sender's later requests that the relay sends over a response rendezvous, as
-   * hyco-https does for request rendezvous ('requestchannel' makes it attach its handler, and the
-   * guards wrap it). Closed when idle, so a relay that never uses it does not pile sockets up.
-   */
   private adoptRendezvous(socket: HycoWebSocket): void {
     const server = this.server;
-    if (!server || this.closed || socket.readyState !== socket.OPEN) {
-      socket.close(1000, 'response sent');
-      return;
-    }
-    this.stats.rendezvousAdopted += 1;
-    // hyco-https adds a 'close' listener per response on a request channel and never removes it.
-    socket.setMaxListeners(0);
-    server.emit('requestchannel', socket);
-    const idleMs = this.options.rendezvousIdleMs ?? 120_000;
-    let timer = setTimeout(() => socket.close(1000, 'idle'), idleMs);
-    timer.unref();
-    socket.on('message', () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => socket.close(1000, 'idle'), idleMs);
-      timer.unref();
-    });
-    socket.once('close', () => clearTimeout(timer));
+    if (!server || this.closed) return void socket.close(1000, 'response sent');
+    if (adoptResponseRendezvous(server, socket, this.options.rendezvousIdleMs ?? 120_000)) this.stats.rendezvousAdopted += 1;
   }
 
   private bodyArrived(request: HycoIncomingMessage): void {
