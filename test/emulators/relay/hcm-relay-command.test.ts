@@ -15,21 +15,34 @@ import { closeHyco, createHycoListener, readAll, startHyco, writeConfigFile } fr
 
 const HCM = path.join(__dirname, '..', '..', '..', '..', 'bin', 'hcm.js');
 
-function startRelayProcess(t: TestContext, args: string[]): { child: ChildProcess; lines: AsyncIterableIterator<string>; exited: Promise<number | null> } {
+interface RelayProcess {
+  child: ChildProcess;
+  lines: AsyncIterableIterator<string>;
+  exited: Promise<number | null>;
+  stderr(): string;
+}
+
+function startRelayProcess(t: TestContext, args: string[]): RelayProcess {
   const child = spawn(process.execPath, [HCM, 'relay', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HCM_LOG_LEVEL: 'silent' } });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close' (not 'exit'): stdout and stderr are complete by then.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   t.after(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
   });
   const lines = readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  return { child, lines, exited };
+  return { child, lines, exited, stderr: () => stderr };
 }
 
-async function configurationLines(lines: AsyncIterableIterator<string>, count: number): Promise<string[]> {
+async function configurationLines(relay: RelayProcess, count: number): Promise<string[]> {
   const found: string[] = [];
   while (found.length < count) {
-    const next = await lines.next();
-    if (next.done) throw new Error(`hcm relay ended after printing ${found.length} configuration strings.`);
+    const next = await relay.lines.next();
+    if (next.done) {
+      await relay.exited;
+      throw new Error(`hcm relay ended (exit ${relay.child.exitCode}) after printing ${found.length} configuration strings; stderr: ${relay.stderr().slice(0, 2000)}`);
+    }
     if (next.value.startsWith('Endpoint=')) found.push(next.value);
   }
   return found;
@@ -42,8 +55,8 @@ function runHcm(args: string[]): { status: number | null; stdout: string; stderr
 
 describe('hcm relay', () => {
   it('prints a configuration string per hybrid connection that a hyco-https listener and a sender can use, and stops on SIGTERM', async (t) => {
-    const { child, lines, exited } = startRelayProcess(t, ['--port', '0', '--hybrid-connection', 'cli/orders', '--hybrid-connection', 'cli-public:anonymous']);
-    const [orders, publicOne] = await configurationLines(lines, 2);
+    const relay = startRelayProcess(t, ['--port', '0', '--hybrid-connection', 'cli/orders', '--hybrid-connection', 'cli-public:anonymous']);
+    const [orders, publicOne] = await configurationLines(relay, 2);
     assert.match(orders, /^Endpoint=sb:\/\/127\.0\.0\.1:\d+\/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=[^;]+;EntityPath=cli\/orders;UseDevelopmentEmulator=true$/);
     assert.match(publicOne, /;EntityPath=cli-public;/);
     const target = parseConfigurationString(orders);
@@ -58,8 +71,9 @@ describe('hcm relay', () => {
     assert.equal(answer.status, 200);
     assert.equal(await answer.text(), 'POST /cli/orders/items?top=2 hi');
     closeHyco(listener);
-    child.kill('SIGTERM');
-    assert.equal(await exited, 0);
+    relay.child.kill('SIGTERM');
+    assert.equal(await relay.exited, 0);
+    assert.match(relay.stderr(), /stopping \(SIGTERM\)/);
   });
 
   it('documents every option in --help', () => {
@@ -75,11 +89,9 @@ describe('hcm relay', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
     t.after(() => blocker.close());
     const port = (blocker.address() as net.AddressInfo).port;
-    const { child, exited } = startRelayProcess(t, ['--port', String(port), '--hybrid-connection', 'x']);
-    let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    assert.equal(await exited, 1);
-    assert.match(stderr, new RegExp(`hcm relay: Port ${port} on 127\\.0\\.0\\.1 is already in use`));
+    const relay = startRelayProcess(t, ['--port', String(port), '--hybrid-connection', 'x']);
+    assert.equal(await relay.exited, 1);
+    assert.match(relay.stderr(), new RegExp(`hcm relay: Port ${port} on 127\\.0\\.0\\.1 is already in use`));
   });
 
   it('exits 2 on bad options and on a bad configuration file, naming the problem', (t) => {
