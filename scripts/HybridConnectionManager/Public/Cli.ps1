@@ -47,7 +47,10 @@ function Invoke-HcmCli {
     .PARAMETER NodePath
     node.exe to use; default: the one on PATH.
     .PARAMETER AllowedExitCode
-    Exit codes that still mean "here is the JSON" (hcm doctor exits 1 when a check fails).
+    Exit codes that still mean "here is the JSON" (hcm doctor exits 1 when a check fails); with
+    no output after such an exit code the result is $null (hcm remove: no such connector).
+    .PARAMETER RequireOutput
+    Treat an empty standard output as a failure, whatever the exit code.
     .EXAMPLE
     Invoke-HcmCli -InstallPath 'C:\Program Files\HybridConnectionManager' -Arguments 'list' -HcmHome 'C:\ProgramData\HybridConnectionManager'
     #>
@@ -59,7 +62,8 @@ function Invoke-HcmCli {
         [string] $InputText,
         [hashtable] $Environment = @{},
         [string] $NodePath,
-        [int[]] $AllowedExitCode = @(0)
+        [int[]] $AllowedExitCode = @(0),
+        [switch] $RequireOutput
     )
     $node = Resolve-HcmNodePath -NodePath $NodePath
     if (-not $node) {
@@ -71,12 +75,13 @@ function Invoke-HcmCli {
     if ($PSBoundParameters.ContainsKey('InputText')) { $invoke.InputText = $InputText }
     $result = Invoke-HcmProcess @invoke
     $commandName = "hcm $($Arguments[0])"
-    if ($AllowedExitCode -notcontains $result.ExitCode) {
+    $silent = [string]::IsNullOrWhiteSpace($result.StdOut)
+    if ($AllowedExitCode -notcontains $result.ExitCode -or ($RequireOutput -and $silent)) {
         $reason = ($result.StdErr.Trim() -split "`r?`n" | Select-Object -First 5) -join ' '
         if (-not $reason) { $reason = 'no message' }
         New-HcmTerminatingError -ErrorId HcmCliFailed -TargetObject $commandName -Message "$commandName failed (exit code $($result.ExitCode)): $reason"
     }
-    if ([string]::IsNullOrWhiteSpace($result.StdOut)) { return $null }
+    if ($silent) { return $null }
     try {
         return ($result.StdOut | ConvertFrom-Json)
     }

@@ -6,7 +6,7 @@ function Get-HcmDoctorCheck {
     # `hcm doctor --json` ([{name, passed, detail, fix}]) as check objects; exit code 1 means "a check failed", not "doctor failed".
     param([string] $InstallPath, [string] $HcmHome, [string] $NodePath)
     try {
-        $report = Invoke-HcmCli -InstallPath $InstallPath -Arguments @('doctor') -HcmHome $HcmHome -NodePath $NodePath -AllowedExitCode @(0, 1)
+        $report = Invoke-HcmCli -InstallPath $InstallPath -Arguments @('doctor') -HcmHome $HcmHome -NodePath $NodePath -AllowedExitCode @(0, 1) -RequireOutput
     }
     catch {
         return New-HcmCheck -Name 'hcm doctor' -Passed $false -Detail $_.Exception.Message -Fix "Check that the product is installed in $InstallPath (run Install-HybridConnectionManager.ps1 again)."
