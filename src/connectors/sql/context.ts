@@ -25,7 +25,9 @@ export class ConnectorContext {
     readonly db: Database,
     readonly catalog: CatalogCache,
     readonly logger: Logger,
-  ) {}
+  ) {
+    db.onSchemaError = () => catalog.invalidate();
+  }
 
   /** Applies new settings (or none, when the site's manifest entry is gone). */
   setSettings(settings: SqlConnectorSettings | undefined): void {

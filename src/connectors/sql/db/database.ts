@@ -54,6 +54,8 @@ export class Database {
   private downUntil = 0;
   private lastError?: HcmError;
   private closed = false;
+  /** Called when SQL Server reports an unknown object or column (the catalog is out of date). */
+  onSchemaError?: () => void;
   private readonly logger: Logger;
   private readonly failFastMs: number;
   private readonly retryDelayMs: number;
@@ -98,6 +100,10 @@ export class Database {
   /** Maps a failure and, when the connection was lost, drops the pool so the next call makes a new one. */
   fail(pool: sql.ConnectionPool | undefined, error: unknown): MappedError {
     const mapped = mapDatabaseError(error, this.requestTimeoutMs);
+    // SQL Server says an object or column is unknown: the schema changed under the cached catalog.
+    if (mapped.error.code === 'ObjectNotFound' || (mapped.error.code === 'ColumnNotFound' && mapped.error.details.sqlErrorNumber === 207)) {
+      this.onSchemaError?.();
+    }
     if (mapped.connectionLost && pool && pool === this.current) {
       this.logger.warn({ err: error }, 'database connection lost; the pool will be replaced');
       this.discard('a connection failed');
@@ -107,7 +113,7 @@ export class Database {
 
   /** Runs one statement with its parameters and returns all its result sets (for small results). */
   async run(statement: Statement, transaction?: sql.Transaction): Promise<sql.IResult<Record<string, unknown>>> {
-    const pool = transaction ? undefined : await this.pool();
+    const pool = transaction ? ((transaction as unknown as { parent?: sql.ConnectionPool }).parent ?? undefined) : await this.pool();
     try {
       const request = transaction ? new sql.Request(transaction) : pool!.request();
       statement.parameters.applyTo(request);

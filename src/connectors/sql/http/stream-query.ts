@@ -31,7 +31,7 @@ export interface JsonRowsOptions {
 }
 
 export async function streamJsonRows(ctx: ConnectorContext, res: Response, statement: Statement, options: JsonRowsOptions): Promise<void> {
-  const pool = options.transaction ? undefined : await ctx.db.pool();
+  const pool = options.transaction ? (options.transaction as unknown as { parent?: sql.ConnectionPool }).parent : await ctx.db.pool();
   const request = options.transaction ? new sql.Request(options.transaction) : pool!.request();
   statement.parameters.applyTo(request);
   options.prepare?.(request);
