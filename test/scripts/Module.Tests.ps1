@@ -258,3 +258,33 @@ Describe 'folder ACLs (Get/Test/Set-HcmFolderAcl)' {
         Test-HcmFolderAcl -Path $script:Root -Rules $script:Rules | Should -BeTrue
     }
 }
+
+Describe 'the repository''s web.config (browsing the working tree as an iisnode app)' {
+    BeforeAll {
+        $script:RootConfig = [xml] (Get-Content -LiteralPath (Join-Path $script:RepoRoot 'web.config') -Raw)
+        $script:SiteConfigs = @(Get-ChildItem -LiteralPath (Join-Path $script:RepoRoot 'sites') -Filter 'web.config' -Recurse -File)
+    }
+
+    It 'has the same iisnode security settings as <Site>' -ForEach @(
+        Get-ChildItem -LiteralPath (Join-Path (Join-Path $PSScriptRoot '../..') 'sites') -Filter 'web.config' -Recurse -File | ForEach-Object { @{ Site = $_.Directory.Name; Path = $_.FullName } }
+    ) {
+        $site = [xml] (Get-Content -LiteralPath $Path -Raw)
+        foreach ($attribute in @('nodeProcessCountPerApplication', 'loggingEnabled', 'devErrorsEnabled', 'debuggingEnabled', 'watchedFiles')) {
+            $script:RootConfig.configuration.'system.webServer'.iisnode.GetAttribute($attribute) | Should -Be $site.configuration.'system.webServer'.iisnode.GetAttribute($attribute) -Because "iisnode $attribute"
+        }
+        $hidden = @($script:RootConfig.configuration.'system.webServer'.security.requestFiltering.hiddenSegments.add.segment)
+        foreach ($segment in @($site.configuration.'system.webServer'.security.requestFiltering.hiddenSegments.add.segment)) { $hidden | Should -Contain $segment }
+        $script:RootConfig.configuration.'system.webServer'.webSocket.enabled | Should -Be 'false'
+        $script:RootConfig.configuration.'system.webServer'.httpErrors.existingResponse | Should -Be $site.configuration.'system.webServer'.httpErrors.existingResponse
+    }
+
+    It 'hides the working tree''s sources, build and tooling, sets no PORT, and rewrites to an entry that exists' {
+        $hidden = @($script:RootConfig.configuration.'system.webServer'.security.requestFiltering.hiddenSegments.add.segment)
+        foreach ($segment in @('.git', 'src', 'test', 'dist', 'scripts', 'tools', 'node_modules', 'iisnode')) { $hidden | Should -Contain $segment }
+        @($script:RootConfig.configuration.appSettings.add.key) | Should -Not -Contain 'PORT'
+        $target = $script:RootConfig.configuration.'system.webServer'.rewrite.rules.rule.action.url
+        Test-Path -LiteralPath (Join-Path $script:RepoRoot $target) | Should -BeTrue
+        $script:RootConfig.configuration.'system.webServer'.handlers.add.path | Should -Be ([System.IO.Path]::GetFileName($target))
+        $script:SiteConfigs.Count | Should -BeGreaterThan 0
+    }
+}
