@@ -233,6 +233,15 @@ Describe 'Install-HybridConnectionManager.ps1 failing during a first installatio
     }
     AfterAll { Remove-TestFolder -Path $script:Root }
 
+    It 'changes nothing on a fresh server with -WhatIf' {
+        & $script:Install -ConfigurationString (New-ConfigurationString) -InstallPath $script:InstallPath -HcmHome $script:HcmHome -SourcePath $script:Source -VerifyTimeoutSeconds 0 -WhatIf | Out-Null
+        Test-Path $script:InstallPath | Should -BeFalse
+        Test-Path $script:HcmHome | Should -BeFalse
+        foreach ($command in @('New-WebAppPool', 'New-Website', 'Set-WebConfigurationProperty', 'Set-Acl')) {
+            Should -Invoke $command -ModuleName HybridConnectionManager -Times 0 -Exactly
+        }
+    }
+
     It 'removes the pool, the manifest, HCM_HOME and the product folder it created' {
         Mock New-Website -ModuleName HybridConnectionManager -ParameterFilter { $Name -eq 'MicrosoftAzureBizTalkHybridListener' } {
             throw "Cannot create a file when that file already exists. (Exception from HRESULT: 0x800700B7)"

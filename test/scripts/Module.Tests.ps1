@@ -83,6 +83,14 @@ Describe 'the HybridConnectionManager module' {
         @($stubbed | Where-Object { $called -notcontains $_ }) | Should -BeNullOrEmpty -Because 'every stub stands for a cmdlet the module calls'
     }
 
+    It 'throws only error ids of its catalogue, each one used and listed in the README' {
+        $catalogue = @($script:Module.Invoke({ $script:HcmErrorIds.Keys }) | Sort-Object)
+        $used = @($script:ShippedFiles | ForEach-Object { [regex]::Matches((Get-Content -LiteralPath $_.FullName -Raw), '-ErrorId\s+(\w+)') | ForEach-Object { $_.Groups[1].Value } } | Sort-Object -Unique)
+        $used | Should -Be $catalogue
+        $readme = Get-Content -LiteralPath (Join-Path $script:RepoRoot 'README.md') -Raw
+        foreach ($id in $catalogue) { $readme | Should -Match ([regex]::Escape("``$id``")) }
+    }
+
     It 'declares the stubs with the real cmdlets'' parameters' {
         (Get-Command New-Website).Parameters['Port'].ParameterType | Should -Be ([uint32])
         (Get-Command Get-WebConfigurationProperty).Parameters['Filter'].Attributes.Where({ $_ -is [System.Management.Automation.ParameterAttribute] }).Position | Should -Be 0

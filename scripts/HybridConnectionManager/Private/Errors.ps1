@@ -8,7 +8,6 @@ $script:HcmErrorIds = @{
     HcmCliFailed           = 'An hcm command failed or printed something that is not the JSON it promises.'
     HcmInstallFailed       = 'A step of the installation failed; what this run had created was removed again.'
     HcmConnectorNotFound   = 'No connector (in the manifest or in IIS) matches the name given to the uninstall script.'
-    HcmInvalidArgument     = 'A parameter value is not usable (the message names it).'
 }
 
 function New-HcmTerminatingError {
@@ -30,7 +29,7 @@ function New-HcmTerminatingError {
     .PARAMETER Exception
     The underlying exception, kept as InnerException.
     .EXAMPLE
-    New-HcmTerminatingError -ErrorId HcmInvalidArgument -Message 'Give -Connector or -All.' -Category InvalidArgument
+    New-HcmTerminatingError -ErrorId HcmConnectorNotFound -Message "No connector matches 'sql-nothing'." -Category ObjectNotFound
     #>
     [CmdletBinding()]
     param(

@@ -104,11 +104,14 @@ function Test-HcmListenerConnected {
         return New-HcmCheck -Name $name -Passed $false -Detail "the listener's http://127.0.0.1:$Port/status did not answer: $why" -Fix "Start $Site and its pool, then read HCM_HOME\logs\$Site.log."
     }
     try { $status = $response.Body | ConvertFrom-Json } catch { $status = $null }
-    $entry = @($status.hybridConnections | Where-Object { $_.name -eq $HybridConnection }) | Select-Object -First 1
+    $listed = @()
+    if ($null -ne $status -and $status.PSObject.Properties['hybridConnections']) { $listed = @($status.hybridConnections) }
+    $entry = @($listed | Where-Object { $_.PSObject.Properties['name'] -and $_.name -eq $HybridConnection }) | Select-Object -First 1
     if ($null -eq $entry) { return New-HcmCheck -Name $name -Passed $false -Detail "the listener does not list $HybridConnection (yet)" -Fix 'The listener re-reads the manifest within 2 seconds; if it still does not list it, read its log.' }
-    $passed = ([string] $entry.state -eq 'Connected')
-    $detail = "the listener reports $HybridConnection as $($entry.state)"
-    if (-not $passed -and $entry.lastError) { $detail += ": $($entry.lastError)" }
+    $state = if ($entry.PSObject.Properties['state']) { [string] $entry.state } else { 'unknown' }
+    $passed = ($state -eq 'Connected')
+    $detail = "the listener reports $HybridConnection as $state"
+    if (-not $passed -and $entry.PSObject.Properties['lastError'] -and $entry.lastError) { $detail += ": $($entry.lastError)" }
     New-HcmCheck -Name $name -Passed $passed -Detail $detail -Fix 'Check outbound HTTPS (443) to the relay namespace and that the configuration string has Listen rights; run Test-HybridConnectionManager.ps1.'
 }
 

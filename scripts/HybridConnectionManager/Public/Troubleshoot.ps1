@@ -88,11 +88,13 @@ function Get-HcmLogCheck {
         $errors = @(Get-Content -LiteralPath $file.FullName -Tail 2000 | ForEach-Object {
                 if ($_ -notmatch '^\s*\{') { return }
                 try { $entry = $_ | ConvertFrom-Json } catch { return }
+                if ($null -eq $entry -or -not $entry.PSObject.Properties['level']) { return }
                 $level = $entry.level
                 $isError = if ($level -is [string]) { $level -in @('error', 'fatal') } else { [int] $level -ge 50 }
-                if ($isError -and ($null -eq $entry.time -or [double] $entry.time -ge $since)) { $entry }
+                $recent = (-not $entry.PSObject.Properties['time']) -or ([double] $entry.time -ge $since)
+                if ($isError -and $recent) { $(if ($entry.PSObject.Properties['msg']) { [string] $entry.msg } else { $_ }) }
             })
-        if ($errors.Count -gt 0) { $findings += "$($file.Name): $($errors.Count) error(s), latest: $($errors[-1].msg)" }
+        if ($errors.Count -gt 0) { $findings += "$($file.Name): $($errors.Count) error(s), latest: $($errors[-1])" }
     }
     New-HcmCheck -Name 'Errors in HCM_HOME\logs' -Passed ($findings.Count -eq 0) -Detail $(if ($findings.Count -eq 0) { "no errors in $folder in the last $Hours h" } else { $findings -join '; ' }) -Fix "Read the named log in $folder; each line is JSON with the error's code and message."
 }
