@@ -108,12 +108,17 @@ Describe 'Install-HybridConnectionManager.ps1, run after run on one server' {
         $list.connectors[0].server | Should -Be 'sql01,1433'
     }
 
-    It 'hands the SQL password to hcm setup without putting it on a command line' {
+    It 'hands the SQL password and the key to hcm setup without putting them on a command line' {
         $manifest = Read-TestManifest -HcmHome $script:HcmHome
         $manifest.connectors[0].settings.user | Should -Be 'orders_app'
         $manifest.connectors[0].settings.password | Should -Be $script:Password
         $manifest.connectors[0].settings.tables | Should -Be @('Orders', 'Customers')
         $manifest.connectors[0].hybridConnection.key | Should -Be $script:PrimaryKey
+        # ...while the command line holds neither the password nor the key (they go by environment and stdin).
+        $arguments = (Get-Module HybridConnectionManager).Invoke({ param($o) ConvertTo-HcmSetupArgument -Options $o }, @{ ConfigurationString = $script:Primary; SqlCredential = $script:Credential; SqlServer = 'sql01'; Tables = @('Orders', 'Customers'); Encrypt = [switch] $true }) -join ' '
+        $arguments | Should -Be 'setup --config-string-stdin --sql-server sql01 --tables Orders,Customers --user orders_app --encrypt'
+        $arguments | Should -Not -Match ([regex]::Escape($script:Password))
+        $arguments | Should -Not -Match ([regex]::Escape($script:PrimaryKey))
     }
 
     It 'changes nothing when run again with the same string' {
@@ -202,6 +207,16 @@ Describe 'Install-HybridConnectionManager.ps1, run after run on one server' {
         finally {
             $script:FakeIis.Connections.Clear()
             $script:FakeIis.Http.Clear()
+        }
+    }
+
+    It 'stops with hcm setup''s own message on a legacy ACS string, changing nothing' {
+        $manifestBefore = Get-Content (Join-Path $script:HcmHome 'hcm.json') -Raw
+        $acs = 'Endpoint=sb://contoso.servicebus.windows.net/;SharedSecretIssuer=owner;SharedSecretValue={0};EntityPath=sql-legacy' -f (New-TestKey)
+        { & $script:Install -ConfigurationString $acs @script:Common } | Should -Throw -ErrorId 'HcmInstallFailed' -ExpectedMessage "*step 'hcm setup': hcm setup failed (exit code 2): *2018-11-07*Nothing had been created*"
+        Get-Content (Join-Path $script:HcmHome 'hcm.json') -Raw | Should -BeExactly $manifestBefore
+        foreach ($command in @('New-WebAppPool', 'New-Website', 'Set-WebConfigurationProperty', 'Remove-WebAppPool', 'Remove-Website')) {
+            Should -Invoke $command -ModuleName HybridConnectionManager -Times 0 -Exactly
         }
     }
 

@@ -96,16 +96,9 @@ function Install-HcmConnector {
         foreach ($change in @(Initialize-HcmHome -HcmHome $HcmHome -Journal $journal)) { [void] $changes.Add($change) }
         $step = 'hcm setup'
         $before = Get-HcmInstallation -InstallPath $context.CliPath -HcmHome $HcmHome -NodePath $node
-        if ($PSCmdlet.ShouldProcess($HcmHome, 'Run hcm setup (add or update the connector in the manifest)')) {
-            $environment = @{}
-            if ($SqlCredential) { $environment.HCM_SQL_PASSWORD = $SqlCredential.GetNetworkCredential().Password }
-            $options = @{}
-            foreach ($key in $PSBoundParameters.Keys) { $options[$key] = $PSBoundParameters[$key] }
-            $setup = Invoke-HcmCli -InstallPath $context.CliPath -Arguments (ConvertTo-HcmSetupArgument -Options $options) -HcmHome $HcmHome -InputText $ConfigurationString -Environment $environment -NodePath $node
-            if (@($before.Connectors | Where-Object { $_.Site -eq $setup.connector }).Count -eq 0) {
-                [void] (Add-HcmCreated -Journal $journal -Change (New-HcmChange -Resource 'Connector' -Name $setup.connector -Action 'Created'))
-            }
-        }
+        $options = @{}
+        foreach ($key in $PSBoundParameters.Keys) { $options[$key] = $PSBoundParameters[$key] }
+        $setup = Invoke-HcmSetup -Options $options -Context $context -Before $before -Journal $journal
         $listener = $before.Listener
         $sites = Join-Path $InstallPath 'sites'
         $siteChanges = Install-HcmSite -Site $listener.Site -AppPool $listener.AppPool -Port $listener.Port -Folder (Join-Path $sites $listener.Site) -HcmHome $HcmHome -Journal $journal -Step ([ref] $step)
@@ -127,6 +120,21 @@ function Install-HcmConnector {
         New-HcmTerminatingError -ErrorId HcmInstallFailed -TargetObject $step -Exception $failure.Exception -Message "Installing failed at step '$step': $($failure.Exception.Message) $summary Everything that existed before this run was left as it was."
     }
     Complete-HcmInstall -Setup $setup -Listener $listener -Changes $changes -TimeoutSeconds $VerifyTimeoutSeconds
+}
+
+function Invoke-HcmSetup {
+    # `hcm setup --json` with the installer's options: the string on stdin, the password in the
+    # child's environment. Journals the connector when it is new. Returns hcm's JSON ($null with -WhatIf).
+    [CmdletBinding(SupportsShouldProcess = $true)]
+    param([hashtable] $Options, [hashtable] $Context, $Before, [AllowEmptyCollection()][System.Collections.ArrayList] $Journal)
+    if (-not $PSCmdlet.ShouldProcess($Context.HcmHome, 'Run hcm setup (add or update the connector in the manifest)')) { return $null }
+    $environment = @{}
+    if ($Options.ContainsKey('SqlCredential')) { $environment.HCM_SQL_PASSWORD = $Options.SqlCredential.GetNetworkCredential().Password }
+    $setup = Invoke-HcmCli -InstallPath $Context.CliPath -Arguments (ConvertTo-HcmSetupArgument -Options $Options) -HcmHome $Context.HcmHome -InputText $Options.ConfigurationString -Environment $environment -NodePath $Context.NodePath
+    if (@($Before.Connectors | Where-Object { $_.Site -eq $setup.connector }).Count -eq 0) {
+        [void] (Add-HcmCreated -Journal $Journal -Change (New-HcmChange -Resource 'Connector' -Name $setup.connector -Action 'Created'))
+    }
+    return $setup
 }
 
 function Complete-HcmInstall {
