@@ -1,0 +1,108 @@
+/**
+ * The stand-in's storage: one SQLite database file in WAL mode and one SQLite connection per
+ * TDS session. WAL gives each reader a snapshot of the last commit, so a reader is never blocked
+ * by another session's open transaction (SQL Server behaves the same with
+ * READ_COMMITTED_SNAPSHOT ON, Azure SQL's default); writers take turns through WriteLock.
+ * Even "in memory" the data sits in a private temporary file, because separate connections
+ * cannot share a SQLite :memory: database; close() reads the file back into memory and deletes
+ * it, and start() writes it out again, so data survives a restart of the stand-in.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadSqlite, SqliteDatabase } from './sqlite-loader';
+import { WriteLock } from './write-lock';
+import { Catalog, createCatalogTables, loadCatalog } from './catalog';
+
+export interface DatabaseOptions {
+  /** Keep the data in this file; without it the data lives in a temporary file owned by the stand-in. */
+  dataFile?: string;
+}
+
+export class StandInDatabase {
+  readonly writeLock = new WriteLock();
+  /** Next identity value per table (lower-case name), shared by all sessions; see identity UDFs. */
+  readonly identityCounters = new Map<string, bigint>();
+  /** @@DBTS: the last rowversion handed out. */
+  rowversion = 0n;
+  private file = '';
+  private temporaryDirectory: string | undefined;
+  private snapshot: Buffer | undefined;
+  private admin: SqliteDatabase | undefined;
+  private readonly connections = new Set<SqliteDatabase>();
+
+  constructor(private readonly options: DatabaseOptions = {}) {}
+
+  get isOpen(): boolean {
+    return this.admin !== undefined;
+  }
+
+  open(): void {
+    if (this.admin) return;
+    const Sqlite = loadSqlite();
+    if (this.options.dataFile) {
+      this.file = path.resolve(this.options.dataFile);
+      fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    } else {
+      this.temporaryDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'hcm-sqlserver-'));
+      this.file = path.join(this.temporaryDirectory, 'standin.sqlite');
+      if (this.snapshot) fs.writeFileSync(this.file, this.snapshot);
+      this.snapshot = undefined;
+    }
+    this.admin = new Sqlite(this.file);
+    this.admin.pragma('journal_mode = WAL');
+    createCatalogTables(this.admin);
+  }
+
+  /** A connection for one session; the caller registers the session's functions on it. */
+  connect(): SqliteDatabase {
+    if (!this.admin) throw new Error('The database is not open.');
+    const Sqlite = loadSqlite();
+    const db = new Sqlite(this.file);
+    // Waits for SQLite's own locks would block the event loop; WriteLock orders the writers instead.
+    db.pragma('busy_timeout = 0');
+    db.pragma(`synchronous = ${this.options.dataFile ? 'NORMAL' : 'OFF'}`);
+    // Referential integrity is enforced by generated triggers that raise SQL Server's error 547.
+    db.pragma('foreign_keys = OFF');
+    db.defaultSafeIntegers(true);
+    this.connections.add(db);
+    return db;
+  }
+
+  disconnect(db: SqliteDatabase): void {
+    if (!this.connections.delete(db)) return;
+    try {
+      if (db.inTransaction) db.exec('ROLLBACK');
+    } catch {
+      // The connection is going away; a failed rollback only means nothing was open.
+    }
+    db.close();
+  }
+
+  catalog(db?: SqliteDatabase): Catalog {
+    return loadCatalog(db ?? this.adminConnection());
+  }
+
+  adminConnection(): SqliteDatabase {
+    if (!this.admin) throw new Error('The database is not open.');
+    return this.admin;
+  }
+
+  /** True when no user object exists yet (a fresh database, ready for a seed script). */
+  isEmpty(): boolean {
+    return this.catalog().all().length === 0;
+  }
+
+  close(): void {
+    for (const db of [...this.connections]) this.disconnect(db);
+    if (!this.admin) return;
+    this.admin.pragma('wal_checkpoint(TRUNCATE)');
+    this.admin.close();
+    this.admin = undefined;
+    if (this.temporaryDirectory) {
+      this.snapshot = fs.readFileSync(this.file);
+      fs.rmSync(this.temporaryDirectory, { recursive: true, force: true });
+      this.temporaryDirectory = undefined;
+    }
+  }
+}

@@ -1,0 +1,22 @@
+/** Token types of the tabular response stream (MS-TDS 2.2.4.2, 2.2.7). */
+export const TokenType = {
+  AltMetadata: 0x88,
+  AltRow: 0xd3,
+  ColMetadata: 0x81,
+  ColInfo: 0xa5,
+  Done: 0xfd,
+  DoneProc: 0xfe,
+  DoneInProc: 0xff,
+  EnvChange: 0xe3,
+  Error: 0xaa,
+  FeatureExtAck: 0xae,
+  Info: 0xab,
+  LoginAck: 0xad,
+  NbcRow: 0xd2,
+  Order: 0xa9,
+  ReturnStatus: 0x79,
+  ReturnValue: 0xac,
+  Row: 0xd1,
+  Sspi: 0xed,
+  TabName: 0xa4,
+} as const;

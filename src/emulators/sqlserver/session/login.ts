@@ -1,0 +1,87 @@
+/**
+ * PRELOGIN and LOGIN7 handling: the stand-in answers PRELOGIN with ENCRYPT_NOT_SUP, checks SQL
+ * authentication against its configured logins (18456 "Login failed for user '…'." otherwise),
+ * opens the requested database (4060 for any other) and answers as SQL Server does: ENVCHANGE
+ * database/collation/language/packet size, INFO 5701/5703, LOGINACK, DONE.
+ */
+import { readPrelogin, writePrelogin, Encryption } from '../protocol/payloads/prelogin';
+import { FeatureId, LoginFlags, Login7, readLogin7 } from '../protocol/payloads/login7';
+import { EnvChangeType, writeBinaryEnvChange, writeTextEnvChange } from '../protocol/tokens/env-change';
+import { writeServerMessage } from '../protocol/tokens/info-error';
+import { TdsVersion, writeLoginAck } from '../protocol/tokens/login-ack';
+import { DoneStatus, writeDone } from '../protocol/tokens/done';
+import { DEFAULT_COLLATION } from '../protocol/types/collation';
+import { MAX_PACKET_SIZE, MIN_PACKET_SIZE } from '../protocol/packet';
+import { SqlError, sqlErrors } from '../tsql/sql-error';
+
+export const SERVER_VERSION = { major: 16, minor: 0, build: 1000, subBuild: 6 };
+export const PROGRAM_NAME = 'Microsoft SQL Server';
+
+export function preloginResponse(payload: Buffer): { response: Buffer; clientWantsEncryption: boolean } {
+  const request = readPrelogin(payload);
+  const clientWantsEncryption = request.encryption === Encryption.On || request.encryption === Encryption.Required;
+  return { response: writePrelogin({ version: SERVER_VERSION, encryption: Encryption.NotSupported }), clientWantsEncryption };
+}
+
+export interface LoginSettings {
+  logins: Array<{ user: string; password: string }>;
+  database: string;
+  serverName: string;
+  clientWantsEncryption: boolean;
+}
+
+export type LoginOutcome =
+  | { ok: true; login: Login7; response: Buffer; packetSize: number }
+  | { ok: false; response: Buffer; reason: string };
+
+const KNOWN_VERSIONS = new Set<number>(Object.values(TdsVersion));
+
+function messageToken(error: SqlError, serverName: string): Buffer {
+  return writeServerMessage({ number: error.number, state: error.state, severity: error.severity, message: error.message, serverName, procName: '', lineNumber: 1 });
+}
+
+function failure(errors: SqlError[], serverName: string, reason: string): LoginOutcome {
+  const tokens = errors.map((e) => messageToken(e, serverName));
+  tokens.push(writeDone({ kind: 'done', status: DoneStatus.Error, command: 0, rowCount: 0n }));
+  return { ok: false, response: Buffer.concat(tokens), reason };
+}
+
+export function login(payload: Buffer, settings: LoginSettings): LoginOutcome {
+  const request = readLogin7(payload);
+  const { serverName } = settings;
+  if (settings.clientWantsEncryption) {
+    const error = new SqlError(18456, "Login failed: the client asked for encryption, which the SQL Server stand-in does not offer (no TLS). Connect with 'encrypt: false' (Encrypt=false).", 14, 1);
+    return failure([error], serverName, 'client required encryption');
+  }
+  if ((request.optionFlags2 & LoginFlags.Flags2IntegratedSecurity) || request.sspiLength > 0) {
+    return failure([new SqlError(18452, 'Login failed. The login is from an untrusted domain and cannot be used with Integrated authentication.', 14, 1)], serverName, 'integrated authentication');
+  }
+  if (request.features.includes(FeatureId.FedAuth)) {
+    return failure([new SqlError(18456, 'Login failed: the SQL Server stand-in supports SQL authentication only (no Microsoft Entra ID).', 14, 1)], serverName, 'federated authentication');
+  }
+  const known = settings.logins.find((l) => l.user.toLowerCase() === request.userName.toLowerCase());
+  if (!known || known.password !== request.password) {
+    return failure([sqlErrors.loginFailed(request.userName)], serverName, known ? 'wrong password' : 'unknown login');
+  }
+  const database = request.database || settings.database;
+  if (database.toLowerCase() !== settings.database.toLowerCase()) {
+    return failure([sqlErrors.cannotOpenDatabase(database), sqlErrors.loginFailed(request.userName)], serverName, `unknown database ${database}`);
+  }
+  const packetSize = Math.min(MAX_PACKET_SIZE, Math.max(MIN_PACKET_SIZE, request.packetSize || 4096));
+  const tdsVersion = KNOWN_VERSIONS.has(request.tdsVersion) && request.tdsVersion < TdsVersion.V7_4 ? request.tdsVersion : TdsVersion.V7_4;
+  const info = (number: number, message: string) => writeServerMessage({ number, state: 1, severity: 0, message, serverName, procName: '', lineNumber: 1 });
+  const response = Buffer.concat([
+    writeTextEnvChange(EnvChangeType.Database, settings.database, 'master'),
+    info(5701, `Changed database context to '${settings.database}'.`),
+    writeBinaryEnvChange(EnvChangeType.SqlCollation, DEFAULT_COLLATION, Buffer.alloc(0)),
+    writeTextEnvChange(EnvChangeType.Language, 'us_english', ''),
+    info(5703, 'Changed language setting to us_english.'),
+    writeLoginAck({
+      tdsVersion, programName: PROGRAM_NAME,
+      version: { major: SERVER_VERSION.major, minor: SERVER_VERSION.minor, buildHigh: SERVER_VERSION.build >> 8, buildLow: SERVER_VERSION.build & 0xff },
+    }),
+    writeTextEnvChange(EnvChangeType.PacketSize, String(packetSize), String(request.packetSize || 4096)),
+    writeDone({ kind: 'done', status: DoneStatus.Final, command: 0, rowCount: 0n }),
+  ]);
+  return { ok: true, login: { ...request, database, password: '' }, response, packetSize };
+}

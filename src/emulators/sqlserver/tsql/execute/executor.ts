@@ -1,0 +1,178 @@
+/**
+ * Runs parsed T-SQL for one session, statement by statement, as SQL Server does: a syntax error
+ * stops the batch before anything runs; a constraint violation ends only its statement and the
+ * batch goes on; most other errors end the batch; inside TRY they jump to CATCH; XACT_ABORT ON
+ * turns every error into a rollback. Each statement kind has its runner; this file holds the
+ * loop, the error rules and expression evaluation.
+ */
+import type { Expr, Statement } from '../ast';
+import { parseBatch } from '../parser/parser';
+import { isSqlError, SqlError, sqlErrors } from '../sql-error';
+import type { ResultSink } from './result-sink';
+import type { SqlSession } from '../../engine/sql-session';
+import { toSqlError, StatementKind } from '../../engine/error-map';
+import { ParameterList } from '../translate/context';
+import { QueryCompiler } from '../translate/emit-query';
+import { Scope } from '../translate/scope';
+import { emitExpression } from '../translate/emit-expression';
+import { convertValue, inferType } from '../../engine/convert';
+import type { SqlType, StoredValue } from '../../sql-type';
+import { STATEMENT_RUNNERS } from './runners';
+
+/** RETURN, BREAK and CONTINUE unwind the statement loop as these. */
+export class ReturnSignal {
+  constructor(readonly value: number) {}
+}
+export class BreakSignal {}
+export class ContinueSignal {}
+
+/** The client cancelled (ATTENTION) or went away. */
+export class CancelledError extends Error {
+  constructor() {
+    super('The request was cancelled.');
+    this.name = 'CancelledError';
+  }
+}
+
+/** A batch-ending error already reported to the client. */
+class BatchAborted extends Error {}
+
+export class Executor {
+  /** Inside a procedure or sp_executesql: statements end with DONEINPROC. */
+  inProc = false;
+  procName = '';
+  tryDepth = 0;
+  hadError = false;
+
+  constructor(readonly session: SqlSession, readonly sink: ResultSink) {}
+
+  get signal(): AbortSignal {
+    return this.sink.signal;
+  }
+
+  checkCancelled(): void {
+    if (this.sink.signal.aborted) throw new CancelledError();
+  }
+
+  /** Parses and runs a batch; syntax errors are reported and nothing runs. */
+  async runBatch(text: string): Promise<void> {
+    // Variables live for one batch.
+    this.session.variables.clear();
+    let statements: Statement[];
+    try {
+      statements = parseBatch(text);
+    } catch (error) {
+      this.report(toSqlError(error, 'OTHER', this.session.database));
+      return;
+    }
+    await this.runTopLevel(statements);
+  }
+
+  /** Runs statements as one batch: stops at a batch-ending error, which is already reported. */
+  async runTopLevel(statements: Statement[]): Promise<void> {
+    this.session.scopeIdentity = null;
+    await this.guard(() => this.runStatements(statements));
+  }
+
+  /** Runs `work` as a request: errors that end the batch are reported here and end it quietly. */
+  async guard(work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      if (error instanceof BatchAborted || error instanceof ReturnSignal) return;
+      if (error instanceof BreakSignal || error instanceof ContinueSignal) return;
+      if (isSqlError(error)) {
+        this.report(error);
+        return;
+      }
+      throw error;
+    }
+  }
+
+  async runStatements(statements: Statement[]): Promise<void> {
+    for (const statement of statements) {
+      this.checkCancelled();
+      await this.runStatement(statement);
+    }
+  }
+
+  async runStatement(statement: Statement): Promise<void> {
+    try {
+      const runner = STATEMENT_RUNNERS[statement.kind] as (ex: Executor, s: Statement) => Promise<void>;
+      await runner(this, statement);
+    } catch (error) {
+      if (error instanceof ReturnSignal || error instanceof BreakSignal || error instanceof ContinueSignal) throw error;
+      if (error instanceof CancelledError || error instanceof BatchAborted) throw error;
+      if (this.signal.aborted) throw new CancelledError();
+      const sqlError = this.locate(toSqlError(error, statementKind(statement), this.session.database), statement.line);
+      this.session.lastError = sqlError.number;
+      if (this.tryDepth > 0) throw sqlError;
+      this.report(sqlError);
+      this.sink.done({ inProc: this.inProc, error: true, command: 0 });
+      if (this.session.options.xactAbort && this.session.tranCount > 0) {
+        const ended = this.session.rollback();
+        if (ended) this.sink.transactionChanged('rollback', ended);
+        throw new BatchAborted();
+      }
+      if (sqlError.scope === 'batch') throw new BatchAborted();
+    }
+  }
+
+  locate(error: SqlError, line: number): SqlError {
+    if (!error.located) error.at(line, this.procName);
+    else if (!error.procName && this.procName) error.procName = this.procName;
+    return error;
+  }
+
+  report(error: SqlError): void {
+    this.hadError = true;
+    this.sink.error(error);
+  }
+
+  /** A new compiler over the session's current catalog and variables. */
+  compiler(): QueryCompiler {
+    return new QueryCompiler(this.session.translation(), new ParameterList());
+  }
+
+  /** Evaluates a scalar expression (SET, DECLARE, IF, RETURN, EXEC arguments) with its type. */
+  evaluate(expr: Expr): { value: StoredValue; type: SqlType | null } {
+    if (expr.kind === 'literal') return { value: expr.value, type: expr.type };
+    if (expr.kind === 'variable') {
+      const slot = this.session.variables.get(expr.name);
+      if (!slot) throw sqlErrors.mustDeclareVariable(expr.name);
+      return { value: slot.value, type: slot.type };
+    }
+    const compiler = this.compiler();
+    const typed = emitExpression(expr, compiler.expressionContext(new Scope([])));
+    const { statement, values } = this.session.bind(`SELECT ${typed.sql}`, compiler.params);
+    const row = statement.get(...values) as StoredValue[] | undefined;
+    return { value: row ? row[0] : null, type: typed.type };
+  }
+
+  /** Evaluates a condition (IF, WHILE) to true only when it holds (NULL is not true). */
+  condition(expr: Expr): boolean {
+    const compiler = this.compiler();
+    const typed = emitExpression(expr, compiler.expressionContext(new Scope([])));
+    const { statement, values } = this.session.bind(`SELECT CASE WHEN ${typed.sql} THEN 1 ELSE 0 END`, compiler.params);
+    const row = statement.get(...values) as StoredValue[];
+    return Number(row[0]) === 1;
+  }
+
+  /** Stores a value into a variable, converted to the variable's type. */
+  assign(name: string, value: StoredValue, from: SqlType | null): void {
+    const slot = this.session.variables.get(name);
+    if (!slot) throw sqlErrors.mustDeclareVariable(name);
+    slot.value = convertValue(value, from ?? (value === null ? null : inferType(value)), slot.type);
+  }
+}
+
+export function statementKind(statement: Statement): StatementKind {
+  switch (statement.kind) {
+    case 'insert': case 'insertBulk': return 'INSERT';
+    case 'update': return 'UPDATE';
+    case 'delete': return 'DELETE';
+    case 'merge': return 'MERGE';
+    case 'select': return 'SELECT';
+    default: return 'OTHER';
+  }
+}

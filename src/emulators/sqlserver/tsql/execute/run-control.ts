@@ -1,0 +1,210 @@
+/**
+ * Procedural statements: DECLARE, SET (variables and options), IF, WHILE, BEGIN…END, TRY…CATCH,
+ * RETURN, BREAK, CONTINUE, transactions, PRINT, THROW, RAISERROR, USE and WAITFOR DELAY.
+ */
+import type { Expr, Statement } from '../ast';
+import { BreakSignal, CancelledError, ContinueSignal, Executor, ReturnSignal } from './executor';
+import { isSqlError, SqlError, sqlErrors } from '../sql-error';
+import { convertValue } from '../../engine/convert';
+import { resolveTable } from '../translate/emit-dml';
+import { parseTemporal, TICKS_PER_SECOND } from '../../temporal';
+import { textOf } from '../../protocol/types/value-write';
+
+type Of<K extends Statement['kind']> = Statement & { kind: K };
+
+export async function runDeclare(ex: Executor, statement: Of<'declare'>): Promise<void> {
+  for (const variable of statement.variables) {
+    const { slot } = ex.session.variables.declare(variable.name, variable.type, null, variable);
+    if (variable.init) {
+      const { value, type } = ex.evaluate(variable.init);
+      slot.value = convertValue(value, type, variable.type);
+    }
+  }
+}
+
+export async function runSetVariable(ex: Executor, statement: Of<'setVariable'>): Promise<void> {
+  const expr: Expr = statement.op === '='
+    ? statement.expr
+    : { kind: 'binary', op: statement.op.slice(0, -1), left: { kind: 'variable', name: statement.name, line: statement.line }, right: statement.expr };
+  const { value, type } = ex.evaluate(expr);
+  ex.assign(statement.name, value, type);
+}
+
+const IGNORED_OPTIONS = new Set(['ANSI_NULLS', 'ANSI_PADDING', 'ANSI_WARNINGS', 'ANSI_NULL_DFLT_ON', 'ANSI_NULL_DFLT_OFF', 'ANSI_DEFAULTS', 'QUOTED_IDENTIFIER',
+  'ARITHABORT', 'ARITHIGNORE', 'NUMERIC_ROUNDABORT', 'CONCAT_NULL_YIELDS_NULL', 'CURSOR_CLOSE_ON_COMMIT', 'LANGUAGE', 'DATEFORMAT', 'DATEFIRST',
+  'TRANSACTION ISOLATION LEVEL', 'DEADLOCK_PRIORITY', 'STATISTICS', 'STATISTICS IO', 'STATISTICS TIME', 'NOEXEC', 'SHOWPLAN_ALL', 'CONTEXT_INFO',
+  'IMPLICIT_TRANSACTIONS', 'ROWCOUNT', 'FMTONLY', 'NO_BROWSETABLE', 'QUERY_GOVERNOR_COST_LIMIT', 'XACT_ABORT', 'NOCOUNT', 'LOCK_TIMEOUT', 'TEXTSIZE']);
+
+export async function runSetOption(ex: Executor, statement: Of<'setOption'>): Promise<void> {
+  const options = ex.session.options;
+  if (statement.option === 'IDENTITY_INSERT') {
+    const table = resolveTable(ex.compiler(), statement.target!);
+    if (!table.columns.some((c) => c.identity)) throw new SqlError(8106, `Table '${table.name}' does not have the identity property. Cannot perform SET operation.`);
+    options.identityInsert = statement.value === 'ON' ? table.name : undefined;
+    return;
+  }
+  for (const option of statement.option.split(',')) {
+    const on = statement.value === 'ON';
+    switch (option) {
+      case 'NOCOUNT': options.nocount = on; break;
+      case 'XACT_ABORT': options.xactAbort = on; break;
+      case 'LOCK_TIMEOUT': options.lockTimeout = Number(statement.value); break;
+      case 'TEXTSIZE': options.textSize = Number(statement.value); break;
+      case 'IMPLICIT_TRANSACTIONS': if (on) throw sqlErrors.notSupported('SET IMPLICIT_TRANSACTIONS ON'); break;
+      case 'FMTONLY': if (on) throw sqlErrors.notSupported('SET FMTONLY ON'); break;
+      case 'ROWCOUNT': if (statement.value !== '0') throw sqlErrors.notSupported('SET ROWCOUNT'); break;
+      default:
+        if (!IGNORED_OPTIONS.has(option)) throw new SqlError(195, `'${option}' is not a recognized SET option.`, 15, 5);
+    }
+  }
+}
+
+export async function runIf(ex: Executor, statement: Of<'if'>): Promise<void> {
+  if (ex.condition(statement.condition)) await ex.runStatement(statement.then);
+  else if (statement.otherwise) await ex.runStatement(statement.otherwise);
+}
+
+export async function runWhile(ex: Executor, statement: Of<'while'>): Promise<void> {
+  while (ex.condition(statement.condition)) {
+    ex.checkCancelled();
+    try {
+      await ex.runStatement(statement.body);
+    } catch (error) {
+      if (error instanceof BreakSignal) return;
+      if (error instanceof ContinueSignal) continue;
+      throw error;
+    }
+    // Let other sessions run between iterations of a long loop.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+export async function runBlock(ex: Executor, statement: Of<'block'>): Promise<void> {
+  await ex.runStatements(statement.body);
+}
+
+export async function runTryCatch(ex: Executor, statement: Of<'tryCatch'>): Promise<void> {
+  ex.tryDepth++;
+  let caught: SqlError | undefined;
+  try {
+    await ex.runStatements(statement.body);
+  } catch (error) {
+    if (!isSqlError(error)) throw error;
+    caught = error;
+  } finally {
+    ex.tryDepth--;
+  }
+  if (!caught) return;
+  const previous = ex.session.caught;
+  ex.session.caught = caught;
+  try {
+    await ex.runStatements(statement.handler);
+  } finally {
+    ex.session.caught = previous;
+  }
+}
+
+export async function runReturn(ex: Executor, statement: Of<'return'>): Promise<void> {
+  const value = statement.expr ? ex.evaluate(statement.expr) : { value: 0, type: null };
+  throw new ReturnSignal(value.value === null ? 0 : Number(convertValue(value.value, value.type, { name: 'int' })));
+}
+
+export async function runBreak(): Promise<void> {
+  throw new BreakSignal();
+}
+
+export async function runContinue(): Promise<void> {
+  throw new ContinueSignal();
+}
+
+export async function runBeginTransaction(ex: Executor): Promise<void> {
+  const descriptor = ex.session.begin();
+  if (descriptor) ex.sink.transactionChanged('begin', descriptor);
+}
+
+export async function runCommit(ex: Executor): Promise<void> {
+  const ended = ex.session.commit();
+  if (ended) ex.sink.transactionChanged('commit', ended);
+}
+
+export async function runRollback(ex: Executor, statement: Of<'rollback'>): Promise<void> {
+  if (statement.name && ex.session.tranCount > 0 && ex.session.inWriteTransaction) {
+    try {
+      ex.session.rollbackTo(statement.name);
+      return;
+    } catch {
+      // Not a savepoint: the name is the transaction's, and the whole transaction rolls back.
+    }
+  }
+  const ended = ex.session.rollback();
+  if (ended) ex.sink.transactionChanged('rollback', ended);
+}
+
+export async function runSave(ex: Executor, statement: Of<'save'>): Promise<void> {
+  if (ex.session.tranCount === 0) throw new SqlError(628, 'Cannot issue SAVE TRANSACTION when there is no active transaction.');
+  await ex.session.savepoint(statement.name, ex.signal);
+}
+
+export async function runPrint(ex: Executor, statement: Of<'print'>): Promise<void> {
+  const { value } = ex.evaluate(statement.expr);
+  ex.sink.info(0, value === null ? '' : textOf(value), ex.procName, statement.line);
+}
+
+export async function runThrow(ex: Executor, statement: Of<'throw'>): Promise<void> {
+  if (!statement.number) {
+    if (!ex.session.caught) throw new SqlError(10704, 'To rethrow an error, a THROW statement must be used inside a CATCH block.', 15);
+    throw ex.session.caught;
+  }
+  const number = Number(ex.evaluate(statement.number).value);
+  const message = textOf(ex.evaluate(statement.message!).value ?? '');
+  const state = Number(ex.evaluate(statement.state!).value);
+  if (number < 50000) throw new SqlError(35100, `Error number ${number} in the THROW statement is outside the valid range. Specify an error number in the valid range of 50000 to 2147483647.`);
+  throw new SqlError(number, message, 16, state, 'batch');
+}
+
+export async function runRaiserror(ex: Executor, statement: Of<'raiserror'>): Promise<void> {
+  const template = ex.evaluate(statement.message).value;
+  const severity = Number(ex.evaluate(statement.severity).value);
+  const state = Number(ex.evaluate(statement.state).value);
+  const args = statement.args.map((arg) => ex.evaluate(arg).value);
+  const number = typeof template === 'number' || typeof template === 'bigint' ? Number(template) : 50000;
+  const message = typeof template === 'string' ? formatMessage(template, args) : `Error ${number}`;
+  if (severity <= 10) {
+    ex.sink.info(number, message, ex.procName, statement.line);
+    return;
+  }
+  // RAISERROR ends only its own statement; the batch continues (unless inside TRY).
+  throw new SqlError(number, message, Math.min(severity, 18), state, 'statement');
+}
+
+/** printf-style substitution of RAISERROR: %s, %d, %i, %u, %x with optional width. */
+function formatMessage(template: string, args: unknown[]): string {
+  let index = 0;
+  return template.replace(/%(-?\d*)(\.\d+)?(?:l|h|I64)?([sdiuxXo%])/g, (match, _width, _precision, kind) => {
+    if (kind === '%') return '%';
+    const value = args[index++];
+    if (value === undefined) return '(null)';
+    if (kind === 'x' || kind === 'X') return Number(value).toString(16)[kind === 'X' ? 'toUpperCase' : 'toLowerCase']();
+    return value === null ? '(null)' : String(value);
+  });
+}
+
+export async function runUse(ex: Executor, statement: Of<'use'>): Promise<void> {
+  if (statement.database.toLowerCase() !== ex.session.server.databaseName.toLowerCase()) throw sqlErrors.databaseNotFound(statement.database);
+  const previous = ex.session.database;
+  ex.session.database = ex.session.server.databaseName;
+  ex.sink.databaseChanged(ex.session.database, previous);
+  ex.sink.info(5701, `Changed database context to '${ex.session.database}'.`, '', statement.line);
+}
+
+export async function runWaitfor(ex: Executor, statement: Of<'waitfor'>): Promise<void> {
+  const { value } = ex.evaluate(statement.delay);
+  const parts = typeof value === 'string' ? parseTemporal(value) : undefined;
+  if (!parts) throw new SqlError(148, `Incorrect time syntax in time string '${String(value)}' used with WAITFOR.`, 15);
+  const ms = Math.round(parts.time / (TICKS_PER_SECOND / 1000));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => { ex.signal.removeEventListener('abort', onAbort); resolve(); }, ms);
+    const onAbort = () => { clearTimeout(timer); reject(new CancelledError()); };
+    ex.signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,116 @@
+/**
+ * SQL Server's constraint errors come from triggers: for every table, BEFORE INSERT/UPDATE/DELETE
+ * triggers check lengths (2628), CHECK constraints and foreign keys (547), primary keys and unique
+ * constraints (2627, 2601) and raise a message the error mapper turns into SQL Server's text with
+ * the constraint's name and the offending value — which SQLite's own constraint errors do not
+ * carry. AFTER triggers carry out ON DELETE/UPDATE CASCADE and SET NULL.
+ */
+import type { Catalog, TableDefinition } from '../../engine/catalog';
+import { MAX_LENGTH, typeFamily } from '../../sql-type';
+import { quoteIdentifier, quoteString } from './context';
+
+/** Separates the fields of a trigger's error payload: HCM␟number␟field␟… */
+export const PAYLOAD_SEPARATOR = '\u001f';
+export const PAYLOAD_PREFIX = `HCM${PAYLOAD_SEPARATOR}`;
+
+type Row = 'NEW' | 'OLD';
+
+function payload(fields: string[], valueSql?: string): string {
+  const head = quoteString(PAYLOAD_PREFIX + fields.join(PAYLOAD_SEPARATOR) + PAYLOAD_SEPARATOR);
+  return valueSql ? `${head} || ${valueSql}` : head;
+}
+
+function raise(condition: string, message: string): string {
+  return `SELECT RAISE(ABORT, ${message}) WHERE ${condition};`;
+}
+
+function ref(row: Row, column: string): string {
+  return `${row}.${quoteIdentifier(column)}`;
+}
+
+/** SQL Server shows key values as (1, abc) with <NULL> for nulls. */
+function valueList(row: Row, columns: string[]): string {
+  return columns.map((c) => `coalesce(CAST(${ref(row, c)} AS TEXT), '<NULL>')`).join(` || ', ' || `);
+}
+
+export interface TriggerInput {
+  table: TableDefinition;
+  catalog: Catalog;
+  /** Translates a CHECK constraint's T-SQL with columns read from NEW. */
+  checkSql(table: TableDefinition, source: string): string;
+}
+
+export function triggerStatements({ table, catalog, checkSql }: TriggerInput): string[] {
+  const T = quoteIdentifier(table.name);
+  const qualified = `dbo.${table.name}`;
+  const beforeInsert: string[] = [];
+  const beforeUpdate: string[] = [];
+  const beforeDelete: string[] = [];
+  const afterDelete: string[] = [];
+  const afterUpdate: string[] = [];
+  for (const column of table.columns) {
+    const family = typeFamily(column.type);
+    if ((family === 'string' || family === 'binary') && column.type.length !== undefined && column.type.length !== MAX_LENGTH && column.type.name !== 'rowversion') {
+      const length = column.type.length;
+      const check = (row: Row) => raise(`length(${ref(row, column.name)}) > ${length}`, payload(['2628', qualified, column.name], `substr(${ref(row, column.name)}, 1, ${length})`));
+      beforeInsert.push(check('NEW'));
+      beforeUpdate.push(check('NEW'));
+    }
+  }
+  for (const check of table.checks) {
+    const condition = `NOT (${checkSql(table, check.source)})`;
+    const column = check.columns.length === 1 ? check.columns[0] : '';
+    beforeInsert.push(raise(condition, payload(['547', 'INSERT', 'CHECK', check.name, qualified, column])));
+    beforeUpdate.push(raise(condition, payload(['547', 'UPDATE', 'CHECK', check.name, qualified, column])));
+  }
+  const keys = [
+    ...(table.primaryKey ? [{ ...table.primaryKey, fields: ['2627', 'PRIMARY KEY', table.primaryKey.name, qualified] }] : []),
+    ...table.uniques.map((u) => ({ ...u, fields: ['2627', 'UNIQUE KEY', u.name, qualified] })),
+    ...table.indexes.filter((i) => i.unique).map((i) => ({ ...i, fields: ['2601', i.name, qualified] })),
+  ];
+  for (const key of keys) {
+    const match = key.columns.map((c) => {
+      const nullable = table.columns.find((col) => col.name === c)?.nullable;
+      return `${T}.${quoteIdentifier(c)} ${nullable ? 'IS' : '='} ${ref('NEW', c)}`;
+    }).join(' AND ');
+    beforeInsert.push(raise(`EXISTS (SELECT 1 FROM ${T} WHERE ${match})`, payload(key.fields, valueList('NEW', key.columns))));
+    beforeUpdate.push(raise(`EXISTS (SELECT 1 FROM ${T} WHERE ${match} AND ${T}.rowid <> NEW.rowid)`, payload(key.fields, valueList('NEW', key.columns))));
+  }
+  for (const fk of table.foreignKeys) {
+    const parent = quoteIdentifier(fk.refTable);
+    const notNull = fk.columns.map((c) => `${ref('NEW', c)} IS NOT NULL`).join(' AND ');
+    const exists = `EXISTS (SELECT 1 FROM ${parent} WHERE ${fk.refColumns.map((c, i) => `${parent}.${quoteIdentifier(c)} = ${ref('NEW', fk.columns[i])}`).join(' AND ')})`;
+    const changed = fk.columns.map((c) => `${ref('NEW', c)} IS NOT ${ref('OLD', c)}`).join(' OR ');
+    beforeInsert.push(raise(`${notNull} AND NOT ${exists}`, payload(['547', 'INSERT', 'FOREIGN KEY', fk.name, `dbo.${fk.refTable}`, fk.refColumns[0]])));
+    beforeUpdate.push(raise(`(${changed}) AND ${notNull} AND NOT ${exists}`, payload(['547', 'UPDATE', 'FOREIGN KEY', fk.name, `dbo.${fk.refTable}`, fk.refColumns[0]])));
+  }
+  for (const { table: child, foreignKey: fk } of catalog.referencesTo(table.name)) {
+    const C = quoteIdentifier(child.name);
+    const matchOld = fk.columns.map((c, i) => `${C}.${quoteIdentifier(c)} = ${ref('OLD', fk.refColumns[i])}`).join(' AND ');
+    const keyChanged = fk.refColumns.map((c) => `${ref('NEW', c)} IS NOT ${ref('OLD', c)}`).join(' OR ');
+    const where = `EXISTS (SELECT 1 FROM ${C} WHERE ${matchOld})`;
+    if (fk.onDelete === 'NO ACTION') beforeDelete.push(raise(where, payload(['547', 'DELETE', 'REFERENCE', fk.name, `dbo.${child.name}`, fk.columns[0]])));
+    else if (fk.onDelete === 'CASCADE') afterDelete.push(`DELETE FROM ${C} WHERE ${matchOld};`);
+    else afterDelete.push(`UPDATE ${C} SET ${fk.columns.map((c) => `${quoteIdentifier(c)} = NULL`).join(', ')} WHERE ${matchOld};`);
+    if (fk.onUpdate === 'NO ACTION') beforeUpdate.push(raise(`(${keyChanged}) AND ${where}`, payload(['547', 'UPDATE', 'REFERENCE', fk.name, `dbo.${child.name}`, fk.columns[0]])));
+    else if (fk.onUpdate === 'CASCADE') {
+      afterUpdate.push(`UPDATE ${C} SET ${fk.columns.map((c, i) => `${quoteIdentifier(c)} = ${ref('NEW', fk.refColumns[i])}`).join(', ')} WHERE (${keyChanged}) AND ${matchOld};`);
+    } else afterUpdate.push(`UPDATE ${C} SET ${fk.columns.map((c) => `${quoteIdentifier(c)} = NULL`).join(', ')} WHERE (${keyChanged}) AND ${matchOld};`);
+  }
+  const temp = table.temporary ? 'TEMP ' : '';
+  const make = (suffix: string, timing: string, body: string[]) => (body.length === 0 ? [] : [
+    `CREATE ${temp}TRIGGER ${quoteIdentifier(`__hcm_${table.name}_${suffix}`)} ${timing} ON ${T} FOR EACH ROW BEGIN ${body.join(' ')} END`,
+  ]);
+  return [
+    ...make('bi', 'BEFORE INSERT', beforeInsert),
+    ...make('bu', 'BEFORE UPDATE', beforeUpdate),
+    ...make('bd', 'BEFORE DELETE', beforeDelete),
+    ...make('ad', 'AFTER DELETE', afterDelete),
+    ...make('au', 'AFTER UPDATE', afterUpdate),
+  ];
+}
+
+/** Names of the stand-in's triggers on a table, to drop before rebuilding them. */
+export function triggerNames(table: string): string[] {
+  return ['bi', 'bu', 'bd', 'ad', 'au'].map((suffix) => `__hcm_${table}_${suffix}`);
+}

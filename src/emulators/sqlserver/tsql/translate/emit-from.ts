@@ -1,0 +1,110 @@
+/**
+ * FROM clauses: tables, views, temporary tables, CTEs, catalog views, derived tables, VALUES
+ * lists and joins become SQLite table expressions and the scope's sources. Unknown objects give
+ * SQL Server's error 208 with the name as the query wrote it.
+ */
+import type { FromItem, ObjectName } from '../ast';
+import { displayName } from '../ast';
+import { dominantType } from '../../sql-type';
+import { sqlErrors } from '../sql-error';
+import { quoteIdentifier } from './context';
+import { Scope, Source, SourceColumn } from './scope';
+import { virtualTable } from './virtual-tables';
+import { positionalName, QueryCompiler } from './emit-query';
+import { emitExpression } from './emit-expression';
+
+export interface CompiledFrom {
+  sql: string;
+  sources: Source[];
+}
+
+/** Where an object name points: [database.][schema.]name, checked against the session's database. */
+export function splitObjectName(name: ObjectName, database: string): { schema: string; object: string } {
+  const parts = name.parts;
+  const object = parts[parts.length - 1];
+  const schema = parts.length >= 2 && parts[parts.length - 2] !== '' ? parts[parts.length - 2] : 'dbo';
+  if (parts.length >= 3) {
+    const db = parts[parts.length - 3];
+    const isTemp = object.startsWith('#') && db.toLowerCase() === 'tempdb';
+    if (db !== '' && db.toLowerCase() !== database.toLowerCase() && !isTemp) throw sqlErrors.invalidObjectName(displayName(name));
+  }
+  return { schema, object };
+}
+
+export function compileFrom(items: FromItem[], compiler: QueryCompiler, outer: Scope | undefined): CompiledFrom {
+  const sources: Source[] = [];
+  const parts = items.map((item) => compileItem(item, compiler, outer, sources));
+  return { sql: parts.join(' CROSS JOIN '), sources };
+}
+
+function compileItem(item: FromItem, compiler: QueryCompiler, outer: Scope | undefined, sources: Source[]): string {
+  switch (item.kind) {
+    case 'table': return compileTable(item.name, item.alias, compiler, sources);
+    case 'derived': {
+      const compiled = compiler.compile(item.query, undefined, true);
+      const columns = compiled.columns.map((c, i) => ({ ...c, name: item.columns?.[i] ?? c.name, sqlName: positionalName(i) }));
+      sources.push({ alias: item.alias, explicitAlias: true, sqlAlias: item.alias, columns });
+      return `(${compiled.sql}) AS ${quoteIdentifier(item.alias)}`;
+    }
+    case 'values': {
+      const scope = new Scope([], outer);
+      const rows = item.rows.map((row) => row.map((expr) => emitExpression(expr, compiler.expressionContext(scope))));
+      const columns: SourceColumn[] = item.columns.map((name, i) => ({
+        name, nullable: true, type: rows.reduce((t, row) => dominantType(t, row[i]?.type ?? null), null as ReturnType<typeof dominantType>),
+      }));
+      const names = item.columns.map((name, i) => `column${i + 1} AS ${quoteIdentifier(name)}`).join(', ');
+      const values = rows.map((row) => `(${row.map((v) => v.sql).join(', ')})`).join(', ');
+      sources.push({ alias: item.alias, explicitAlias: true, sqlAlias: item.alias, columns });
+      return `(SELECT ${names} FROM (VALUES ${values})) AS ${quoteIdentifier(item.alias)}`;
+    }
+    case 'join': return compileJoin(item, compiler, outer, sources);
+  }
+}
+
+function compileJoin(item: FromItem & { kind: 'join' }, compiler: QueryCompiler, outer: Scope | undefined, sources: Source[]): string {
+  if (item.joinType === 'CROSS APPLY' || item.joinType === 'OUTER APPLY') throw sqlErrors.notSupported(item.joinType);
+  const before = sources.length;
+  const left = compileItem(item.left, compiler, outer, sources);
+  const middle = sources.length;
+  const right = compileItem(item.right, compiler, outer, sources);
+  if (item.joinType === 'LEFT' || item.joinType === 'FULL') markNullable(sources.slice(middle));
+  if (item.joinType === 'RIGHT' || item.joinType === 'FULL') markNullable(sources.slice(before, middle));
+  if (item.joinType === 'CROSS') return `${left} CROSS JOIN ${right}`;
+  const scope = new Scope(sources.slice(before), outer);
+  const on = emitExpression(item.on!, compiler.expressionContext(scope));
+  const keyword = item.joinType === 'INNER' ? 'JOIN' : `${item.joinType} JOIN`;
+  return `${left} ${keyword} ${right} ON ${on.sql}`;
+}
+
+function markNullable(sources: Source[]): void {
+  for (const source of sources) source.columns = source.columns.map((c) => ({ ...c, nullable: true }));
+}
+
+function compileTable(name: ObjectName, alias: string | undefined, compiler: QueryCompiler, sources: Source[]): string {
+  const tc = compiler.tc;
+  const { schema, object } = splitObjectName(name, tc.database);
+  const exposed = alias ?? object;
+  const source = (columns: SourceColumn[], table?: string): Source => ({
+    alias: exposed, explicitAlias: alias !== undefined, objectName: object, schema, sqlAlias: exposed, columns, table,
+  });
+  if (name.parts.length === 1) {
+    const cte = compiler.cte(object);
+    if (cte) {
+      sources.push(source(cte.map((c) => ({ ...c }))));
+      return `${quoteIdentifier(cte.sqlName)} AS ${quoteIdentifier(exposed)}`;
+    }
+  }
+  if (schema.toLowerCase() === 'information_schema' || schema.toLowerCase() === 'sys') {
+    const view = virtualTable(schema, object, tc.catalog, tc.database);
+    if (!view) throw sqlErrors.invalidObjectName(displayName(name));
+    sources.push(source(view.columns));
+    return `${view.sql} AS ${quoteIdentifier(exposed)}`;
+  }
+  const definition = object.startsWith('#') ? tc.tempTables.get(object.toLowerCase()) : schema.toLowerCase() === 'dbo' ? tc.catalog.object(object) : undefined;
+  if (!definition || definition.kind === 'procedure') throw sqlErrors.invalidObjectName(displayName(name));
+  const columns = definition.columns.map((c) => ({
+    name: c.name, type: c.type, nullable: c.nullable, identity: !!c.identity, readOnly: !!c.computedSource || c.type.name === 'rowversion',
+  }));
+  sources.push(source(columns, definition.name));
+  return `${quoteIdentifier(definition.name)} AS ${quoteIdentifier(exposed)}`;
+}
