@@ -6,8 +6,9 @@ import { listCommand } from './list';
 import { relayCommand } from './relay';
 import { removeCommand } from './remove';
 import { setupCommand } from './setup';
+import { sqlserverCommand } from './sqlserver';
 import { startCommand } from './start';
 import { statusCommand } from './status';
 import { tokenCommand } from './token';
 
-export const COMMANDS: Command[] = [setupCommand, listCommand, removeCommand, statusCommand, startCommand, callCommand, doctorCommand, tokenCommand, relayCommand];
+export const COMMANDS: Command[] = [setupCommand, listCommand, removeCommand, statusCommand, startCommand, callCommand, doctorCommand, tokenCommand, relayCommand, sqlserverCommand];
