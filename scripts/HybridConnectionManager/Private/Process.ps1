@@ -78,3 +78,10 @@ function Test-HcmWindows {
     # $IsWindows does not exist in Windows PowerShell 5.1.
     return ([System.Environment]::OSVersion.Platform -eq [System.PlatformID]::Win32NT)
 }
+
+function Resolve-HcmFullPath {
+    # A full path for a parameter, relative to PowerShell's current location (not the process's,
+    # which is what [System.IO.Path]::GetFullPath would use); the path need not exist.
+    param([Parameter(Mandatory = $true)][string] $Path)
+    return $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path)
+}

@@ -80,9 +80,9 @@ function Install-HcmConnector {
     )
     [void] (Assert-HcmPrerequisite -NodePath $NodePath)
     $node = Resolve-HcmNodePath -NodePath $NodePath
-    $InstallPath = [System.IO.Path]::GetFullPath($InstallPath)
-    $HcmHome = [System.IO.Path]::GetFullPath($HcmHome)
-    $SourcePath = [System.IO.Path]::GetFullPath($SourcePath)
+    $InstallPath = (Resolve-HcmFullPath -Path $InstallPath)
+    $HcmHome = (Resolve-HcmFullPath -Path $HcmHome)
+    $SourcePath = (Resolve-HcmFullPath -Path $SourcePath)
     $journal = New-Object System.Collections.ArrayList
     $changes = New-Object System.Collections.ArrayList
     $context = @{ CliPath = $InstallPath; HcmHome = $HcmHome; NodePath = $node; SourcePath = $SourcePath }

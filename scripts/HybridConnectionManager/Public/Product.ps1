@@ -77,6 +77,8 @@ function Get-HcmProduct {
     #>
     [CmdletBinding()]
     param([Parameter(Mandatory = $true)][string] $SourcePath, [Parameter(Mandatory = $true)][string] $InstallPath, [Parameter(Mandatory = $true)][string] $NodePath)
+    $SourcePath = Resolve-HcmFullPath -Path $SourcePath
+    $InstallPath = Resolve-HcmFullPath -Path $InstallPath
     $lines = foreach ($folder in $script:ProductFolders) {
         foreach ($relative in (Get-HcmTreeFile -Root (Join-Path $SourcePath $folder))) { "$folder/$($relative):$(Get-HcmFileHash -Path (Join-Path (Join-Path $SourcePath $folder) $relative))" }
     }
@@ -132,12 +134,14 @@ function Set-HcmProduct {
     #>
     [CmdletBinding(SupportsShouldProcess = $true)]
     param([Parameter(Mandatory = $true)][string] $SourcePath, [Parameter(Mandatory = $true)][string] $InstallPath, [Parameter(Mandatory = $true)][string] $NodePath)
+    $SourcePath = Resolve-HcmFullPath -Path $SourcePath
+    $InstallPath = Resolve-HcmFullPath -Path $InstallPath
     $required = @('dist/src/cli/main.js', 'bin/hcm.js', 'package-lock.json', "sites/$script:ConnectorTemplate", 'sites/MicrosoftAzureBizTalkHybridListener', 'node_modules')
     $absent = @($required | Where-Object { -not (Test-Path -LiteralPath (Join-Path $SourcePath $_)) })
     if ($absent.Count -gt 0) {
         New-HcmTerminatingError -ErrorId HcmSourceInvalid -Category ObjectNotFound -TargetObject $SourcePath -Message "$SourcePath is not a built product folder ($($absent -join ', ') missing): run 'npm ci' there, then run the installer again."
     }
-    $samePlace = [System.IO.Path]::GetFullPath($SourcePath).TrimEnd('\', '/') -eq [System.IO.Path]::GetFullPath($InstallPath).TrimEnd('\', '/')
+    $samePlace = $SourcePath.TrimEnd('\', '/') -eq $InstallPath.TrimEnd('\', '/')
     $state = Get-HcmProduct -SourcePath $SourcePath -InstallPath $InstallPath -NodePath $NodePath
     if ($state.InState -or ($samePlace -and $state.ShimInState)) { return New-HcmChange -Resource 'ProductFiles' -Name $InstallPath -Action 'None' }
     $existed = Test-Path -LiteralPath $InstallPath
@@ -178,6 +182,7 @@ function Get-HcmSiteFolder {
     #>
     [CmdletBinding()]
     param([Parameter(Mandatory = $true)][string] $InstallPath, [Parameter(Mandatory = $true)][ValidatePattern('^[A-Za-z0-9_.-]{1,64}$')][string] $Site)
+    $InstallPath = Resolve-HcmFullPath -Path $InstallPath
     $template = Join-Path (Join-Path $InstallPath 'sites') $script:ConnectorTemplate
     $folder = Join-Path (Join-Path $InstallPath 'sites') $Site
     $differences = @(foreach ($relative in (Get-HcmTreeFile -Root $template)) {
@@ -222,6 +227,7 @@ function Set-HcmSiteFolder {
     #>
     [CmdletBinding(SupportsShouldProcess = $true)]
     param([Parameter(Mandatory = $true)][string] $InstallPath, [Parameter(Mandatory = $true)][ValidatePattern('^[A-Za-z0-9_.-]{1,64}$')][string] $Site)
+    $InstallPath = Resolve-HcmFullPath -Path $InstallPath
     $folder = Get-HcmSiteFolder -InstallPath $InstallPath -Site $Site
     if ($folder.Exists -and $folder.Differences.Count -eq 0) { return New-HcmChange -Resource 'SiteFolder' -Name $folder.Path -Action 'None' }
     $action = if ($folder.Exists) { 'Updated' } else { 'Created' }

@@ -123,8 +123,8 @@ function Test-HcmInstallation {
     #>
     [CmdletBinding()]
     param([string] $InstallPath = (Get-HcmDefaultInstallPath), [string] $HcmHome = (Get-HcmDefaultHome), [string] $NodePath, [ValidateRange(1, 720)][int] $Hours = 24)
-    $InstallPath = [System.IO.Path]::GetFullPath($InstallPath)
-    $HcmHome = [System.IO.Path]::GetFullPath($HcmHome)
+    $InstallPath = (Resolve-HcmFullPath -Path $InstallPath)
+    $HcmHome = (Resolve-HcmFullPath -Path $HcmHome)
     Get-HcmPrerequisite -NodePath $NodePath
     Get-HcmIisServiceCheck
     Get-HcmDoctorCheck -InstallPath $InstallPath -HcmHome $HcmHome -NodePath $NodePath

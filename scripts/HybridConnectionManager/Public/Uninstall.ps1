@@ -93,8 +93,8 @@ function Uninstall-HcmConnector {
         [string] $HcmHome = (Get-HcmDefaultHome),
         [string] $NodePath
     )
-    $InstallPath = [System.IO.Path]::GetFullPath($InstallPath)
-    $HcmHome = [System.IO.Path]::GetFullPath($HcmHome)
+    $InstallPath = (Resolve-HcmFullPath -Path $InstallPath)
+    $HcmHome = (Resolve-HcmFullPath -Path $HcmHome)
     if ($All) {
         $installation = Get-HcmInstallation -InstallPath $InstallPath -HcmHome $HcmHome -NodePath $NodePath
         foreach ($entry in $installation.Connectors) { Remove-HcmConnectorEntry -Selector $entry.Site -InstallPath $InstallPath -HcmHome $HcmHome -NodePath $NodePath }
