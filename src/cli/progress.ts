@@ -25,6 +25,11 @@ export class Progress {
     }
   }
 
+  /** A detail line under the current step (not animated). */
+  note(line: string): void {
+    this.stream.write(`${this.stream.isTTY ? '\r\x1b[2K' : ''}  ${line}\n`);
+  }
+
   private finish(animated: boolean, line: string): void {
     this.stream.write(animated ? `\r\x1b[2K${line}\n` : `${line}\n`);
   }

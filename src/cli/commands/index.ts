@@ -1,6 +1,7 @@
 /** The registry of `hcm` commands, in the order `hcm --help` lists them. */
 import type { Command } from '../command';
 import { callCommand } from './call';
+import { demoCommand } from './demo';
 import { doctorCommand } from './doctor';
 import { listCommand } from './list';
 import { relayCommand } from './relay';
@@ -11,4 +12,4 @@ import { startCommand } from './start';
 import { statusCommand } from './status';
 import { tokenCommand } from './token';
 
-export const COMMANDS: Command[] = [setupCommand, listCommand, removeCommand, statusCommand, startCommand, callCommand, doctorCommand, tokenCommand, relayCommand, sqlserverCommand];
+export const COMMANDS: Command[] = [demoCommand, setupCommand, listCommand, removeCommand, statusCommand, startCommand, callCommand, doctorCommand, tokenCommand, relayCommand, sqlserverCommand];
