@@ -232,6 +232,17 @@ Describe 'Test-HybridConnectionManager.ps1 checks, each failing with what to do'
             # The Windows checks still pass: only what is broken fails.
             @($checks | Where-Object { $_.Name -in @('IIS role', 'Service WAS', "$($script:Setup.connector) started", 'Rapid-fail protection') -and -not $_.Passed }) | Should -BeNullOrEmpty
         }
+        It 'fails the manifest checks, naming the file, when hcm.json is damaged' {
+            $broken = Join-Path $script:Root 'broken-home'
+            [void] (New-Item -ItemType Directory -Path $broken -Force)
+            Set-Content -LiteralPath (Join-Path $broken 'hcm.json') -Value '{ "version": 1, "listener": '
+            $checks = @(Test-HcmInstallation -InstallPath $script:InstallPath -HcmHome $broken)
+            $manifest = @($checks | Where-Object { $_.Name -in @('manifest', 'Manifest') })
+            $manifest.Count | Should -Be 2
+            @($manifest | Where-Object Passed) | Should -BeNullOrEmpty
+            @($manifest | ForEach-Object Detail) | ForEach-Object { $_ | Should -BeLike '*hcm.json*' }
+        }
+
         It 'fails one check saying why when hcm doctor cannot run at all' {
             $check = Invoke-InModule { param($h) Get-HcmDoctorCheck -InstallPath '/nonexistent/HybridConnectionManager' -HcmHome $h } @($script:HcmHome)
             $check.Name | Should -Be 'hcm doctor'

@@ -62,7 +62,7 @@ function Get-HcmRecentEvent {
 
 function Get-HcmEventLogCheck {
     # IIS and WAS errors in the System and Application logs; a rapid-fail stop (WAS event 5002) of one of our pools gets its own check.
-    param([Parameter(Mandatory = $true)][string[]] $AppPools, [int] $Hours = 24)
+    param([Parameter(Mandatory = $true)][AllowEmptyCollection()][string[]] $AppPools, [int] $Hours = 24)
     $since = (Get-Date).AddHours(-$Hours)
     $events = @()
     foreach ($log in @('System', 'Application')) {
