@@ -97,13 +97,16 @@ export class SqlSession {
   nestLevel = 0;
   nextHandle = 1;
   private writeTransaction = false;
+  private lastCatalog: Catalog | undefined;
   private readonly statements = new Map<string, SqliteStatement>();
 
   constructor(readonly store: StandInDatabase, readonly server: ServerInfo, readonly identityInfo: SessionIdentity, public database: string) {
     this.db = store.connect();
     registerFunctions(this.db, {
       database: store,
-      catalog: () => this.catalog(),
+      // Functions run inside a SQLite statement, which may not start another on this connection:
+      // they read the catalog the statement was translated with.
+      catalog: () => this.lastCatalog ?? this.catalog(),
       tempObject: (name) => this.tempTables.get(name.toLowerCase()),
       databaseName: database,
       serverName: server.serverName,
@@ -112,7 +115,8 @@ export class SqlSession {
   }
 
   catalog(): Catalog {
-    return this.store.catalog(this.db);
+    this.lastCatalog = this.store.catalog(this.db);
+    return this.lastCatalog;
   }
 
   /** A cached prepared statement (raw rows, 64-bit integers as BigInt). */

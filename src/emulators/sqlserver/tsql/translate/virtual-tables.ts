@@ -171,8 +171,9 @@ const VIEWS: Record<string, VirtualTable> = {
       .map(([c, i]) => [t.objectId, c.name, i + 1, c.identity!.seed, c.identity!.increment])),
   },
   'sys.databases': {
-    columns: [['name', SYSNAME], ['database_id', INT]],
-    rows: (_catalog, db) => [['master', 1], ['tempdb', 2], [db, 5]],
+    columns: [['name', SYSNAME], ['database_id', INT], ['is_read_committed_snapshot_on', BIT], ['snapshot_isolation_state', TINYINT]],
+    // Readers see the last committed data and never wait for writers: READ_COMMITTED_SNAPSHOT ON.
+    rows: (_catalog, db) => [['master', 1, 0, 0], ['tempdb', 2, 0, 0], [db, 5, 1, 0]],
   },
 };
 

@@ -1,0 +1,36 @@
+/**
+ * The stand-in judged by the real client: mssql (and tedious) over real sockets, the same suite
+ * against the TDS stand-in and — when HCM_TEST_SQLSERVER holds a connection string — against a
+ * real SQL Server, so the two can be compared.
+ */
+import { after, before, describe } from 'node:test';
+import { openPool, runScript, TARGETS } from './target';
+import { FIXTURE_SCRIPT } from './fixtures';
+import { SuiteContext } from './suites/context';
+import { basicsSuite } from './suites/basics';
+import { typesSuite } from './suites/types';
+import { transactionsSuite } from './suites/transactions';
+import { streamingSuite } from './suites/streaming';
+import { bulkSuite } from './suites/bulk';
+import { errorsSuite } from './suites/errors';
+
+for (const definition of TARGETS) {
+  describe(`mssql against ${definition.name}`, { skip: definition.unavailable }, () => {
+    const context = new SuiteContext();
+    before(async () => {
+      context.target = await definition.start();
+      context.pool = await openPool(context.target.config);
+      await runScript(context.pool, FIXTURE_SCRIPT);
+    });
+    after(async () => {
+      await context.pool?.close();
+      await context.target?.close();
+    });
+    describe('queries, procedures and metadata', () => basicsSuite(context));
+    describe('types both ways', () => typesSuite(context));
+    describe('transactions and locking', () => transactionsSuite(context));
+    describe('streaming and cancellation', () => streamingSuite(context));
+    describe('bulk insert', () => bulkSuite(context));
+    describe('error numbers and texts', () => errorsSuite(context));
+  });
+}
