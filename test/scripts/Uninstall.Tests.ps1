@@ -56,7 +56,6 @@ Describe 'Uninstall-HybridConnectionManager.ps1' {
 
     It 'removes one connector named by <Kind>: manifest entry, site, pool and folder, and nothing else' -ForEach @(
         @{ Kind = 'its site'; Selector = 'MicrosoftSqlConnector_002' }
-        @{ Kind = 'its number'; Selector = '002' }
         @{ Kind = 'its entity path'; Selector = 'sql-inventory' }
     ) {
         $removed = @(& $script:Uninstall -Connector $Selector @script:Paths -Confirm:$false)

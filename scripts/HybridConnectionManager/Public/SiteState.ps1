@@ -24,7 +24,7 @@ function Get-HcmSiteState {
 function Start-HcmSite {
     <#
     .SYNOPSIS
-    Starts a site and its app pool when they are not started.
+    Starts an existing site and its app pool when they are not started.
     .DESCRIPTION
     Supports -WhatIf and -Confirm; does nothing when both already run.
     .PARAMETER Site
@@ -36,7 +36,11 @@ function Start-HcmSite {
     #>
     [CmdletBinding(SupportsShouldProcess = $true)]
     param([Parameter(Mandatory = $true)][string] $Site, [Parameter(Mandatory = $true)][string] $AppPool)
-    $state = Get-HcmSiteState -Site $Site -AppPool $AppPool
+    # Both exist here (the installer just converged them), so ask for their states directly.
+    $state = [pscustomobject]@{
+        AppPoolState = ConvertTo-HcmConfigString -Value (Get-WebAppPoolState -Name $AppPool)
+        SiteState    = ConvertTo-HcmConfigString -Value (Get-WebsiteState -Name $Site)
+    }
     $changed = @()
     if ($state.AppPoolState -ne 'Started' -and $PSCmdlet.ShouldProcess($AppPool, 'Start app pool')) {
         Start-WebAppPool -Name $AppPool
