@@ -74,7 +74,7 @@ export function onlyGeneratedTokens(sqlText: string, columns: string[]): boolean
   let rest = sqlText;
   for (const name of columns) rest = rest.split(`[${name.replace(/]/g, ']]')}]`).join(' ');
   rest = rest
-    .replace(/CAST\(@p\d+ AS (decimal\(38,\d+\)|datetime2\(7\)|datetimeoffset\(7\)|time\(7\)|date|datetime|smalldatetime)\)/g, ' ')
+    .replace(/CAST\(@p\d+ AS (decimal\(38,\d+\)|datetime2\(7\)|datetimeoffset\(7\)|time\(7\)|date|datetime|smalldatetime|timestamp)\)/g, ' ')
     .replace(/@p\d+/g, ' ')
     .replace(/ESCAPE '\\'/g, ' ')
     .replace(/\b(AND|OR|NOT|IS|NULL|LIKE)\b/g, ' ')

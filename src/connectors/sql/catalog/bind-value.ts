@@ -89,7 +89,8 @@ export function bindColumnValue(bag: ParameterBag, column: ColumnInfo, value: un
     case 'binary': {
       const buffer = toBuffer(value);
       if (!buffer) throw bad('base64 text or 0x-prefixed hex');
-      if (isRowversion(column)) return bag.add(sql.VarBinary(8), buffer);
+      // CAST makes the comparison a rowversion one on every server (SQL Server would also compare binary(8)).
+      if (isRowversion(column)) return `CAST(${bag.add(sql.VarBinary(8), buffer)} AS timestamp)`;
       return bag.add(buffer.length > 8000 ? sql.VarBinary(sql.MAX) : sql.VarBinary(8000), buffer);
     }
     default:

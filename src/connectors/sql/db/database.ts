@@ -31,7 +31,8 @@ export function poolConfig(settings: SqlConnectorSettings): sql.config {
     database: settings.database,
     user: settings.user,
     password: settings.password,
-    connectionTimeout: Math.min(settings.requestTimeoutMs, 15_000),
+    // Callers never wait for this (failFastMs); a slow login may still finish and serve later calls.
+    connectionTimeout: 15_000,
     requestTimeout: settings.requestTimeoutMs,
     pool: { max: 10, min: 0, idleTimeoutMillis: 30_000, acquireTimeoutMillis: settings.requestTimeoutMs },
     options: {

@@ -33,7 +33,7 @@ export function mapDatabaseError(thrown: unknown, requestTimeoutMs: number): Map
   if (isHcmError(thrown)) return { error: thrown, connectionLost: false };
   const error = (thrown ?? {}) as DriverError;
   const message = redactText(String(error.message ?? 'unknown database error'));
-  const number = sqlNumber(error);
+  const number = sqlNumber(error) ?? loginErrorNumber(error);
   if (error.name === 'ConnectionError' || error.name === 'TimeoutError' || isNetworkFailure(error) || number === 18456 || number === 4060) {
     return { error: unavailable(message, number), connectionLost: true };
   }
@@ -74,6 +74,18 @@ function bySqlNumber(number: number, message: string): HcmError {
 function sqlNumber(error: DriverError): number | undefined {
   const candidates = [error.number, error.originalError?.number, error.originalError?.info?.number];
   return candidates.find((n): n is number => typeof n === 'number');
+}
+
+/**
+ * tedious reports a refused login as ConnectionError ELOGIN without SQL Server's number; the
+ * server's fixed message texts give it back (18456 login failed, 4060 cannot open database).
+ */
+function loginErrorNumber(error: DriverError): number | undefined {
+  if (error.code !== 'ELOGIN' && error.originalError?.code !== 'ELOGIN') return undefined;
+  const message = String(error.message ?? '');
+  if (/^Login failed for user /.test(message)) return 18456;
+  if (/^Cannot open database /.test(message)) return 4060;
+  return undefined;
 }
 
 /** A request that failed because its connection broke arrives as a RequestError wrapping a socket error. */

@@ -35,7 +35,7 @@ describe('binding values by column type', () => {
 
   it('reads binary as base64 or 0x hex', () => {
     assert.deepEqual(bind('varbinary', 'AQID').value, Buffer.from([1, 2, 3]));
-    assert.deepEqual(bind('timestamp', '0x00000000000007D1').value, Buffer.from('00000000000007D1', 'hex'));
+    assert.deepEqual(bind('timestamp', '0x00000000000007D1'), { ...bind('timestamp', '0x00000000000007D1'), sql: 'CAST(@p0 AS timestamp)', value: Buffer.from('00000000000007D1', 'hex') });
   });
 
   it('refuses values that do not fit the column, naming the column', () => {

@@ -44,6 +44,11 @@ describe('database error mapping', () => {
     }
   });
 
+  it('gives a refused login SQL Server\'s number back from its fixed message', () => {
+    assert.equal(mapDatabaseError(new sql.ConnectionError("Login failed for user 'sa'.", 'ELOGIN'), 1000).error.toJSON().error.sqlErrorNumber, 18456);
+    assert.equal(mapDatabaseError(new sql.ConnectionError('Cannot open database "x" requested by the login.', 'ELOGIN'), 1000).error.toJSON().error.sqlErrorNumber, 4060);
+  });
+
   it('never echoes a password from a driver message', () => {
     const mapped = mapDatabaseError(new sql.ConnectionError('bad string Password=hunter2;User Id=sa', 'EARGS'), 1000);
     assert.doesNotMatch(mapped.error.message, /hunter2/);
