@@ -101,6 +101,14 @@ for (const definition of TARGETS) {
       assert.deepEqual(named.body.value.map((r: { N: number }) => r.N), [9990, 9991, 9992, 9993, 9994, 9995, 9996, 9997, 9998, 9999]);
     });
 
+    it('streams all 10,000 rows of a 2015 select in one response', async () => {
+      const response = await connector.http.post('/tables/HcmNumbers/select').send({ fields: 'N' });
+      assert.equal(response.status, 200);
+      assert.equal(response.headers['content-type'], 'application/json; charset=utf-8');
+      const numbers = (response.body.value as Array<{ N: number }>).map((r) => r.N).sort((a, b) => a - b);
+      assert.deepEqual(numbers, Array.from({ length: NUMBER_ROWS }, (_, i) => i + 1));
+    });
+
     it('reads one row by key, a composite key, and answers 404 ItemNotFound for a missing key', async () => {
       assert.deepEqual((await get('/tables/HcmNumbers/items/42')).body, { N: 42, Label: 'n42', Even: true });
       assert.deepEqual((await get('/tables/HcmLines/items/OrderId=1,LineNo=2?$select=Sku')).body, { Sku: 'B,2' });

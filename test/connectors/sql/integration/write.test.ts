@@ -142,6 +142,16 @@ for (const definition of TARGETS) {
       assert.deepEqual(await connector.query('SELECT Code FROM dbo.HcmSecret'), [{ Code: SECRET_CODE }]);
     });
 
+    it('answers 404 ObjectNotFound (208) for a table dropped under the cached catalog, then TableNotFound', async () => {
+      assert.equal((await connector.http.get('/tables/HcmLines/items')).status, 200);
+      await connector.query('DROP TABLE dbo.HcmLines');
+      const stale = await connector.http.get('/tables/HcmLines/items');
+      assert.equal(stale.status, 404, stale.text);
+      assert.deepEqual([stale.body.error.code, stale.body.error.sqlErrorNumber], ['ObjectNotFound', 208]);
+      const fresh = await connector.http.get('/tables/HcmLines/items');
+      assert.deepEqual([fresh.status, fresh.body.error.code], [404, 'TableNotFound']);
+    });
+
     it('answers 413 PayloadTooLarge beyond maxRequestBytes, following a settings change without a restart', async () => {
       connector.updateSettings({ maxRequestBytes: 2048 });
       const big = [{ Name: 'x'.repeat(3000) }];
