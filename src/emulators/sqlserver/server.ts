@@ -47,6 +47,7 @@ export class SqlServerStandIn extends LifecycleServer {
   private responseDelayMs = 0;
   private spid = 50;
   private seeded = false;
+  private rowsSent = 0;
 
   constructor(private readonly options: SqlServerStandInOptions = {}) {
     super();
@@ -77,9 +78,9 @@ export class SqlServerStandIn extends LifecycleServer {
     return `Server=${this.host},${this.port};Database=${this.database};User Id=${login.user};Password=${login.password};Encrypt=false`;
   }
 
-  /** Connections currently open (for tests and diagnostics). */
-  get connectionCount(): number {
-    return this.connections.size;
+  /** What the server has done so far (for tests and diagnostics): open connections, rows written to clients. */
+  diagnostics(): { connections: number; rowsSent: number } {
+    return { connections: this.connections.size, rowsSent: this.rowsSent };
   }
 
   protected async onStart(): Promise<void> {
@@ -121,6 +122,7 @@ export class SqlServerStandIn extends LifecycleServer {
       logger: this.logger,
       responseDelayMs: () => this.responseDelayMs,
       nextSpid: () => ++this.spid,
+      onRowSent: () => { this.rowsSent++; },
     });
     this.connections.add(connection);
     connection.onClosed(() => this.connections.delete(connection));

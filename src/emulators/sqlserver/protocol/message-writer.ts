@@ -5,7 +5,6 @@
  * await it between rows, so a client that stops reading stops the query instead of filling memory.
  */
 import type { Socket } from 'node:net';
-import { once } from 'node:events';
 import { DEFAULT_PACKET_SIZE, PACKET_HEADER_LENGTH, PacketStatus, writePacketHeader } from './packet';
 
 export class MessageWriter {
@@ -75,9 +74,17 @@ export class MessageWriter {
   }
 
   /** Resolves when the socket has room again (or is gone). */
-  async drained(): Promise<void> {
-    if (!this.needsDrain) return;
-    await Promise.race([once(this.socket, 'drain'), once(this.socket, 'close')]);
+  drained(): Promise<void> {
+    if (!this.needsDrain) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.socket.on('drain', done);
+      this.socket.on('close', done);
+    });
   }
 
   private flush(last: boolean): void {

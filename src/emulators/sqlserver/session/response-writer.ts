@@ -20,7 +20,7 @@ export class ResponseWriter implements ResultSink {
   private readonly controller = new AbortController();
   private columnsOfRows: ResultColumn[] = [];
 
-  constructor(private readonly writer: MessageWriter, private readonly serverName: string) {
+  constructor(private readonly writer: MessageWriter, private readonly serverName: string, private readonly onRow: () => void = () => undefined) {
     writer.begin(PacketType.TabularResult);
   }
 
@@ -39,11 +39,17 @@ export class ResponseWriter implements ResultSink {
 
   row(values: StoredValue[]): Promise<void> | undefined {
     this.writer.write(writeRow(this.columnsOfRows, values));
+    this.onRow();
     if (!this.writer.needsDrain) return undefined;
-    return Promise.race([
-      this.writer.drained(),
-      new Promise<void>((resolve) => this.signal.addEventListener('abort', () => resolve(), { once: true })),
-    ]);
+    if (this.signal.aborted) return undefined;
+    return new Promise<void>((resolve) => {
+      const finish = () => {
+        this.signal.removeEventListener('abort', finish);
+        resolve();
+      };
+      this.signal.addEventListener('abort', finish, { once: true });
+      void this.writer.drained().then(finish);
+    });
   }
 
   done(info: DoneInfo): void {

@@ -29,6 +29,7 @@ export interface ConnectionContext {
   logger: Logger;
   responseDelayMs(): number;
   nextSpid(): number;
+  onRowSent(): void;
 }
 
 type StateHandler = (connection: TdsConnection, message: IncomingMessage) => Promise<void>;
@@ -127,7 +128,7 @@ export class TdsConnection {
 
   async onRequest(message: IncomingMessage, handler: RequestHandler): Promise<void> {
     const session = this.session!;
-    const response = new ResponseWriter(this.writer, this.context.server.serverName);
+    const response = new ResponseWriter(this.writer, this.context.server.serverName, this.context.onRowSent);
     this.current = response;
     try {
       if (message.resetConnection) {
