@@ -134,8 +134,9 @@ function initialiseCounters(store: StandInDatabase): void {
   const db = store.adminConnection();
   for (const table of store.catalog().tables()) {
     for (const column of table.columns.filter((c) => c.type.name === 'rowversion')) {
-      const row = db.prepare(`SELECT max("${column.name.replace(/"/g, '""')}") AS v FROM "${table.name.replace(/"/g, '""')}"`).get() as { v: bigint | number | null };
-      if (row.v !== null && BigInt(row.v) > store.rowversion) store.rowversion = BigInt(row.v);
+      const row = db.prepare(`SELECT max("${column.name.replace(/"/g, '""')}") AS v FROM "${table.name.replace(/"/g, '""')}"`).get() as { v: Buffer | null };
+      const value = row.v && row.v.length > 0 ? BigInt(`0x${row.v.toString('hex')}`) : 0n;
+      if (value > store.rowversion) store.rowversion = value;
     }
   }
   if (store.rowversion === 0n) store.rowversion = 2000n;

@@ -107,7 +107,8 @@ export function sqliteDeclaration(type: SqlType): string {
     case 'exact': case 'approximate': return 'REAL';
     case 'string': case 'guid': return 'TEXT COLLATE NOCASE';
     case 'temporal': return 'TEXT';
-    default: return type.name === 'rowversion' ? 'INTEGER' : 'BLOB';
+    // rowversion too: 8 big-endian bytes compare in the same order as the numbers they hold.
+    default: return 'BLOB';
   }
 }
 

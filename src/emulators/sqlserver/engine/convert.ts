@@ -183,7 +183,7 @@ function toBinary(value: Exclude<StoredValue, null>, from: SqlType, to: SqlType)
     const integer = BigInt.asUintN(size * 8, typeof value === 'bigint' ? value : BigInt(Math.trunc(value)));
     bytes = Buffer.from(integer.toString(16).padStart(size * 2, '0'), 'hex');
   }
-  if (to.name === 'rowversion') return bytes.length === 0 ? 0n : BigInt(`0x${bytes.toString('hex')}`);
+  if (to.name === 'rowversion') return Buffer.concat([Buffer.alloc(Math.max(0, 8 - bytes.length)), bytes.subarray(Math.max(0, bytes.length - 8))]);
   if (to.length !== undefined && to.length !== MAX_LENGTH) {
     if (bytes.length > to.length) bytes = bytes.subarray(0, to.length);
     if (to.name === 'binary' && bytes.length < to.length) bytes = Buffer.concat([bytes, Buffer.alloc(to.length - bytes.length)]);

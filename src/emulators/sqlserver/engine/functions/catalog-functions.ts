@@ -110,7 +110,9 @@ export function catalogFunctions(host: FunctionHost): Record<string, (...args: V
     },
     hcm_rowversion: () => {
       host.database.rowversion += 1n;
-      return host.database.rowversion;
+      const bytes = Buffer.alloc(8);
+      bytes.writeBigUInt64BE(host.database.rowversion);
+      return bytes;
     },
     hcm_serverproperty: (property) => {
       switch (String(property).toLowerCase()) {

@@ -155,15 +155,26 @@ function emitArithmetic(op: string, left: Typed, right: Typed): Typed {
   const type = arithmeticType(op, left.type, right.type);
   const integer = type !== null && (typeFamily(type) === 'integer' || typeFamily(type) === 'bit');
   switch (op) {
-    case '/': return { sql: `hcm_div(${left.sql}, ${right.sql}, ${integer ? 1 : 0})`, type };
+    case '/': return exact({ sql: `hcm_div(${left.sql}, ${right.sql}, ${integer ? 1 : 0})`, type });
     case '%': return { sql: `hcm_mod(${left.sql}, ${right.sql})`, type };
     case '^': return { sql: `((${left.sql} | ${right.sql}) - (${left.sql} & ${right.sql}))`, type };
     default: {
       // Exact and approximate operands may sit in SQLite as integers; make the arithmetic real.
       const l = !integer && lf !== 'exact' && lf !== 'approximate' ? `CAST(${left.sql} AS REAL)` : left.sql;
-      return { sql: `(${l} ${op} ${right.sql})`, type };
+      return exact({ sql: `(${l} ${op} ${right.sql})`, type });
     }
   }
+}
+
+/**
+ * decimal and money values are doubles in SQLite. Rounding every exact result to its type's
+ * scale keeps them the nearest double to the decimal SQL Server would compute, so equal
+ * decimals compare equal (SUM(qty * price) = Total) instead of differing in the 15th digit.
+ */
+export function exact(value: Typed): Typed {
+  if (!value.type || typeFamily(value.type) !== 'exact') return value;
+  const scale = value.type.name === 'money' || value.type.name === 'smallmoney' ? 4 : value.type.scale ?? 0;
+  return scale > 15 ? value : { ...value, sql: `round(${value.sql}, ${scale})` };
 }
 
 function concatenationType(left: SqlType | null, right: SqlType | null): SqlType {

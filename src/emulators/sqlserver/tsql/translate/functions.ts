@@ -8,7 +8,7 @@ import type { Expr, OrderItem } from '../ast';
 import { BIGINT, dominantType, formatType, INT, MAX_LENGTH, NVARCHAR_4000, SqlType, SYSNAME, typeFamily } from '../../sql-type';
 import { SqlError, sqlErrors } from '../sql-error';
 import { quoteString } from './context';
-import { coerceTo, emitExpression, ExpressionContext, Typed } from './emit-expression';
+import { coerceTo, emitExpression, exact, ExpressionContext, Typed } from './emit-expression';
 
 type Handler = (args: Typed[], ctx: ExpressionContext, call: Expr & { kind: 'call' }) => Typed;
 
@@ -178,7 +178,8 @@ function temporalOrDatetime(type: SqlType | null): SqlType {
 
 export function emitFunctionCall(expr: Expr & { kind: 'call' }, ctx: ExpressionContext): Typed {
   const args = expr.args.map((arg) => emitExpression(arg, ctx));
-  if (AGGREGATES.has(expr.name)) return withWindow(emitAggregate(expr, args, ctx), expr, ctx);
+  // exact() after OVER: round(sum(x) OVER (…), s), since OVER must follow the aggregate itself.
+  if (AGGREGATES.has(expr.name)) return exact(withWindow(emitAggregate(expr, args, ctx), expr, ctx));
   const window = WINDOW_ONLY[expr.name];
   if (window) {
     if (!expr.over) throw new SqlError(10753, `The function '${expr.name.toLowerCase()}' must have an OVER clause.`, 15);
