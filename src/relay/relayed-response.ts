@@ -13,7 +13,8 @@
  *  - it never emits 'finish' and ignores backpressure, so `writable()` offers a real Writable that
  *    waits for the rendezvous socket to drain, for stream.pipeline.
  */
-import { Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
+import { coalescingWritable } from './coalescing-writable';
 import type { HycoServerResponse, HycoWebSocket } from './hyco';
 import { HYCO_WS_OPEN } from './hyco';
 
@@ -107,26 +108,12 @@ export class RelayedResponse {
     this.end();
   }
 
-  /** A Writable for stream.pipeline, with backpressure from the rendezvous socket. */
+  /** A Writable for stream.pipeline: small writes gathered into frames, backpressure from the rendezvous socket. */
   writable(): Writable {
-    return new Writable({
-      write: (chunk: Buffer, _encoding, callback) => {
-        try {
-          this.write(chunk);
-        } catch (error) {
-          callback(error as Error);
-          return;
-        }
-        this.whenDrained(callback);
-      },
-      final: (callback) => {
-        try {
-          this.end();
-          callback();
-        } catch (error) {
-          callback(error as Error);
-        }
-      },
+    return coalescingWritable({
+      write: (chunk) => this.write(chunk),
+      whenDrained: (callback) => this.whenDrained(callback),
+      end: () => this.end(),
     });
   }
 

@@ -108,6 +108,9 @@ export class RelayEmulator extends LifecycleServer {
     this.dataServer = new WebSocketServer({
       noServer: true,
       maxPayload: MAX_DATA_MESSAGE_BYTES,
+      // Azure documents no cap on the frames of one message, and hyco-https sends each write() as
+      // a frame: ws 8's default of 16,384 fragments would cut off a body streamed in small writes.
+      maxFragments: 0,
       perMessageDeflate: false,
       // A held sender answers with the listener's pick; a listener's own handshake gets its first offer.
       handleProtocols: (protocols, request) => this.chosenProtocols.get(request) ?? protocols.values().next().value ?? false,
