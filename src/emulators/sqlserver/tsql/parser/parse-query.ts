@@ -188,7 +188,8 @@ export function parseAlias(cursor: Cursor): string | undefined {
     return cursor.identifier();
   }
   if (cursor.peek().kind === 'string') return cursor.next().value;
-  if (cursor.isIdentifier() && !cursor.isWord('OUTPUT')) return cursor.identifier();
+  // OUTPUT (DML) and USING (MERGE) are not reserved but start the clause after a table.
+  if (cursor.isIdentifier() && !cursor.isWord('OUTPUT', 'USING')) return cursor.identifier();
   return undefined;
 }
 
