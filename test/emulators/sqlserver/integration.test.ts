@@ -13,6 +13,7 @@ import { transactionsSuite } from './suites/transactions';
 import { streamingSuite } from './suites/streaming';
 import { bulkSuite } from './suites/bulk';
 import { errorsSuite } from './suites/errors';
+import { languageSuite } from './suites/language';
 
 for (const definition of TARGETS) {
   describe(`mssql against ${definition.name}`, { skip: definition.unavailable }, () => {
@@ -32,5 +33,6 @@ for (const definition of TARGETS) {
     describe('streaming and cancellation', () => streamingSuite(context));
     describe('bulk insert', () => bulkSuite(context));
     describe('error numbers and texts', () => errorsSuite(context));
+    describe('the wider T-SQL language', () => languageSuite(context));
   });
 }

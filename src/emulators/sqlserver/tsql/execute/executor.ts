@@ -34,6 +34,9 @@ export class CancelledError extends Error {
   }
 }
 
+/** Errors after which SQL Server adds "The statement has been terminated." */
+const TERMINATING = new Set([2627, 2601, 547, 515, 2628, 544, 273]);
+
 /** A batch-ending error already reported to the client. */
 class BatchAborted extends Error {}
 
@@ -108,6 +111,8 @@ export class Executor {
       this.session.lastError = sqlError.number;
       if (this.tryDepth > 0) throw sqlError;
       this.report(sqlError);
+      // SQL Server follows a violated constraint with message 3621 (severity 0).
+      if (sqlError.scope === 'statement' && TERMINATING.has(sqlError.number)) this.sink.info(3621, 'The statement has been terminated.', this.procName, statement.line);
       this.sink.done({ inProc: this.inProc, error: true, command: 0 });
       if (this.session.options.xactAbort && this.session.tranCount > 0) {
         const ended = this.session.rollback();
