@@ -10,7 +10,8 @@ import type { SqliteDatabase, SqliteStatement } from './sqlite-loader';
 import type { StandInDatabase } from './database';
 import type { Catalog, TableDefinition } from './catalog';
 import { registerFunctions } from './functions/register';
-import { ParameterList, positionalParameters, TranslationContext, VariableSlot } from '../tsql/translate/context';
+import { VariableFrames } from './variables';
+import { ParameterList, positionalParameters, TranslationContext } from '../tsql/translate/context';
 import { INT, SqlType, StoredValue, SYSNAME } from '../sql-type';
 import { sqlErrors, SqlError } from '../tsql/sql-error';
 
@@ -37,44 +38,6 @@ export interface SessionOptions {
 }
 
 const NUMERIC_38_0: SqlType = { name: 'numeric', precision: 38, scale: 0 };
-
-export class VariableFrames {
-  private readonly frames: Array<Map<string, VariableSlot>> = [new Map()];
-  private readonly owners = new WeakMap<VariableSlot, object>();
-
-  get(name: string): VariableSlot | undefined {
-    return this.frames[this.frames.length - 1].get(name.toLowerCase());
-  }
-
-  /**
-   * Declares a variable. A DECLARE is a compile-time statement in SQL Server: running the same
-   * DECLARE again (inside a loop) keeps the variable; another DECLARE of the name is error 134.
-   */
-  declare(name: string, type: SqlType, value: StoredValue = null, declaredBy?: object): { slot: VariableSlot; again: boolean } {
-    const frame = this.frames[this.frames.length - 1];
-    const existing = frame.get(name.toLowerCase());
-    if (existing) {
-      if (declaredBy && this.owners.get(existing) === declaredBy) return { slot: existing, again: true };
-      throw sqlErrors.variableAlreadyDeclared(name);
-    }
-    const slot = { type, value };
-    frame.set(name.toLowerCase(), slot);
-    if (declaredBy) this.owners.set(slot, declaredBy);
-    return { slot, again: false };
-  }
-
-  push(): void {
-    this.frames.push(new Map());
-  }
-
-  pop(): void {
-    if (this.frames.length > 1) this.frames.pop();
-  }
-
-  clear(): void {
-    this.frames.splice(0, this.frames.length, new Map());
-  }
-}
 
 export class SqlSession {
   readonly db: SqliteDatabase;
