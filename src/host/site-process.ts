@@ -22,6 +22,8 @@ export interface SiteProcessOptions {
   onLine: (site: string, line: string) => void;
   /** Extra environment for the child (e.g. HCM_LOG_LEVEL). */
   env?: NodeJS.ProcessEnv;
+  /** Node options for the child, e.g. ['--cpu-prof'] (NODE_OPTIONS refuses some). */
+  execArgv?: string[];
   stopTimeoutMs?: number;
 }
 
@@ -50,7 +52,7 @@ export class SiteProcess {
     this.stopping = false;
     const { site, script, port } = this.spec;
     this.startedAt = Date.now();
-    const child = spawn(process.execPath, [script], {
+    const child = spawn(process.execPath, [...(this.options.execArgv ?? []), script], {
       cwd: path.dirname(script),
       env: { ...process.env, ...this.options.env, PORT: String(port), HCM_HOME: this.options.home, HCM_SITE_NAME: site },
       stdio: ['ignore', 'pipe', 'pipe'],

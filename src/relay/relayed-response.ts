@@ -89,8 +89,16 @@ export class RelayedResponse {
     if (!this.response._rendezvousChannel && control && control.readyState !== HYCO_WS_OPEN && !this.rendezvous && !bigEnough(chunk)) {
       this.reportLost('the relay connection closed before the response could be sent');
     }
-    if (chunk && chunk.length > 0) this.response.end(chunk);
-    else this.response.end();
+    // hyco-https sends the response JSON and the body as separate frames, each its own socket
+    // write; corking the TCP socket until the next tick sends them in one write (fewer syscalls).
+    const tcp = (this.response.socket ?? control)?._socket as { cork?(): void; uncork?(): void } | null | undefined;
+    tcp?.cork?.();
+    try {
+      if (chunk && chunk.length > 0) this.response.end(chunk);
+      else this.response.end();
+    } finally {
+      if (tcp?.uncork) process.nextTick(() => tcp.uncork!());
+    }
     this.watchRendezvous();
     this.releaseRendezvousWhenSent();
     this.hooks.onFinished?.();

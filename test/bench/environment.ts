@@ -19,7 +19,7 @@ import { anyFreeLoopbackPort } from '../../src/config/names';
 import { CONNECTOR_SCRIPT, LISTENER_SCRIPT } from '../../src/host/standalone-host';
 import { SiteProcess } from '../../src/host/site-process';
 import { createHybridConnectionToken, httpUri } from '../../src/relay/uris';
-import { ECHO_SERVER, hcmArgs, startPrinting, stopChild } from './processes';
+import { childExecArgv, ECHO_SERVER, hcmArgs, startPrinting, stopChild } from './processes';
 
 export interface BenchEnvironment {
   home: string;
@@ -63,7 +63,7 @@ export async function startEnvironment(benchRows: number): Promise<BenchEnvironm
     children.push(database.child);
     const [sqlConnectionString, sqlPort, dbName, user, password] = database.matches[0].slice(1);
     await seedBenchRows(sqlConnectionString, benchRows);
-    const echo = await startPrinting(['-e', ECHO_SERVER], /^echo listening on (\d+)$/);
+    const echo = await startPrinting([...childExecArgv, '-e', ECHO_SERVER], /^echo listening on (\d+)$/);
     children.push(echo.child);
     const echoPort = Number(echo.matches[0][1]);
 
@@ -78,7 +78,7 @@ export async function startEnvironment(benchRows: number): Promise<BenchEnvironm
     });
     const manifest = readManifest(home);
     const sqlConnector = manifest.connectors[0];
-    const siteOptions = { home, logDir: logDirectory(home), onLine: () => undefined, env: { HCM_LOG_LEVEL: 'silent' } };
+    const siteOptions = { home, logDir: logDirectory(home), onLine: () => undefined, env: { HCM_LOG_LEVEL: 'silent' }, execArgv: childExecArgv };
     for (const spec of [
       { site: manifest.listener.site, script: LISTENER_SCRIPT, port: manifest.listener.port },
       { site: sqlConnector.site, script: CONNECTOR_SCRIPT, port: sqlConnector.port },

@@ -36,8 +36,11 @@ export function startPrinting(args: string[], pattern: RegExp, count = 1, env: N
   });
 }
 
+/** Node options for every server the benchmark starts: `--cpu-prof DIR` profiles them all. */
+export const childExecArgv: string[] = [];
+
 export function hcmArgs(...args: string[]): string[] {
-  return [HCM, ...args];
+  return [...childExecArgv, HCM, ...args];
 }
 
 /** An echo server: answers every request with what it got (method, URL, body length). */

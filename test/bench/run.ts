@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startEnvironment } from './environment';
+import { childExecArgv } from './processes';
 import { BenchReport, formatReport } from './report';
 import { driverFloor, FULL, largeResults, listenerAlone, machine, relayOverhead, SMOKE, BenchSettings } from './scenarios';
 
@@ -26,11 +27,19 @@ export async function runBenchmarks(settings: BenchSettings, log: (line: string)
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { json: { type: 'string' }, smoke: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({ options: { json: { type: 'string' }, smoke: { type: 'boolean' }, 'cpu-prof': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) {
-    console.log('Usage: npm run bench [-- --json FILE] [-- --smoke]\n\nMeasures the relay path against direct calls (ratios from one run) and writes the figures as JSON to FILE.');
+    console.log([
+      'Usage: npm run bench [-- --json FILE] [-- --smoke] [-- --cpu-prof DIR]',
+      '',
+      'Measures the relay path against direct calls (every ratio from pairs measured in this run).',
+      '  --json FILE     also write the figures as JSON',
+      '  --smoke         tiny counts (what npm test runs)',
+      '  --cpu-prof DIR  write a V8 CPU profile of every server (relay, stand-in, listener, connector) to DIR',
+    ].join('\n'));
     return;
   }
+  if (values['cpu-prof']) childExecArgv.push('--cpu-prof', '--cpu-prof-dir', values['cpu-prof']);
   const started = Date.now();
   const report = await runBenchmarks(values.smoke ? SMOKE : FULL, (line) => console.error(line));
   console.log(formatReport(report));

@@ -3,7 +3,6 @@ import { toHybridConnectionString } from '../../config/manifest';
 import { manifestPath, readManifest } from '../../config/manifest-store';
 import { Command, EXIT_FAILURE, EXIT_OK } from '../command';
 import { CheckResult, fail, pass } from '../doctor/check';
-import { checkDatabaseLogin } from '../doctor/database-checks';
 import { checkDatabaseHost, checkRelayEndpoint } from '../doctor/network-checks';
 import { checkConnectorSite, checkHybridConnection, checkListener } from '../doctor/site-checks';
 import { formatTable } from '../table';
@@ -24,6 +23,8 @@ export async function runDoctor(home: string): Promise<CheckResult[]> {
     return [`${target.namespace}:${target.port ?? 443}`, target];
   }));
   results.push(...(await Promise.all([...endpoints.values()].map(checkRelayEndpoint))));
+  // mssql takes most of a second to load: only the doctor needs it, so only the doctor loads it.
+  const { checkDatabaseLogin } = await import('../doctor/database-checks');
   const listener = await checkListener(manifest);
   results.push(listener.result);
   for (const connector of manifest.connectors) {

@@ -5,6 +5,7 @@ import { DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT, DEV_PRIMARY_KEY, ROOT_RULE_NAME
 import { RelayConfigError } from '../../emulators/relay/config-file';
 import { hybridConnectionNameProblem } from '../../emulators/relay/model';
 import { Command, CommandContext, EXIT_OK, stringOption, UsageError } from '../command';
+import { untilSignal } from '../signals';
 
 const HELP = `Usage: hcm relay [--host 127.0.0.1] [--port 9351] [--hybrid-connection <name>[:anonymous]]...
                  [--config FILE] [--response-timeout SECONDS] [--strict]
@@ -70,18 +71,6 @@ function parseHybridConnections(values: string[]): Array<{ name: string; require
   });
 }
 
-function waitForSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve(signal);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}
-
 function createRelay(context: CommandContext): RelayEmulator {
   const env = context.env;
   const list = context.options['hybrid-connection'];
@@ -123,7 +112,7 @@ export const relayCommand: Command = {
     if (names.length === 0) {
       context.printError('No hybrid connections yet: add --hybrid-connection NAME, a --config file, or PUT /$management/hybridconnections/NAME.');
     }
-    const signal = await waitForSignal();
+    const signal = await untilSignal();
     context.printError(`Relay emulator stopping (${signal}).`);
     await relay.close();
     return EXIT_OK;

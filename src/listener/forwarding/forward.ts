@@ -18,7 +18,7 @@ import { ConnectorTimeoutError, toUpstreamError } from './upstream-error';
 export interface ForwardOptions {
   /** Time allowed for the connector's response headers, and for each pause in its body. */
   timeoutMs: number;
-  /** Agent for the loopback connections (default: a fresh connection per call). */
+  /** Agent for the loopback connections (default: kept-alive connections shared by all calls). */
   agent?: http.Agent;
 }
 
@@ -36,7 +36,13 @@ export interface ForwardResult {
 
 export const CALLER_GONE_STATUS = 499;
 
-const defaultAgent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
+/**
+ * Connections to the connectors are kept alive: a new TCP connection per call cost the listener
+ * more CPU than anything else of ours in a profile (connect, headers on a fresh socket, and the
+ * connector's accept). Idle sockets are dropped after 4 s, before Node's 5 s server keep-alive
+ * timeout can close them under a request.
+ */
+const defaultAgent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 64, timeout: 4000 });
 
 export function forwardCall(call: RelayedCall, target: ConnectorTarget, options: ForwardOptions): Promise<ForwardResult> {
   const outgoing = buildOutgoingRequest(call, target);
