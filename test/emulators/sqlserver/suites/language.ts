@@ -1,7 +1,7 @@
 /**
  * The T-SQL people write beyond the basics: temporary tables, views, ALTER TABLE, CTEs (recursive
  * too), window functions, FOR JSON, TRY…CATCH with THROW and ERROR_*(), RAISERROR and PRINT,
- * dynamic SQL, string truncation (2628), conversions that fail (245).
+ * dynamic SQL, MERGE, string truncation (2628), conversions that fail (245).
  */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
@@ -69,6 +69,21 @@ EXEC (@sql);
 EXEC sp_executesql N'SELECT @x * 2 AS Twice', N'@x int', @x = 21;`);
     assert.deepEqual(messages, ['hello', 'step 2 of three']);
     assert.deepEqual(recordsets(result).map((r) => r[0]), [{ Digits: 10 }, { Twice: 42 }]);
+  });
+
+  it('merges: matched rows updated or deleted, unmatched ones inserted, rows missing from the source updated', async () => {
+    const result = await context.pool.request().batch(`IF OBJECT_ID('dbo.hcmt_Stock', 'U') IS NOT NULL DROP TABLE dbo.hcmt_Stock;
+CREATE TABLE dbo.hcmt_Stock (Sku varchar(10) NOT NULL PRIMARY KEY, Qty int NOT NULL);
+INSERT INTO dbo.hcmt_Stock (Sku, Qty) VALUES ('a', 1), ('b', 2), ('c', 3);
+MERGE dbo.hcmt_Stock AS t USING (VALUES ('a', 10), ('d', 40), ('c', 0)) AS s (Sku, Qty) ON t.Sku = s.Sku
+WHEN MATCHED AND s.Qty = 0 THEN DELETE
+WHEN MATCHED THEN UPDATE SET Qty = t.Qty + s.Qty
+WHEN NOT MATCHED THEN INSERT (Sku, Qty) VALUES (s.Sku, s.Qty)
+WHEN NOT MATCHED BY SOURCE THEN UPDATE SET Qty = -1;
+SELECT Sku, Qty FROM dbo.hcmt_Stock ORDER BY Sku;
+DROP TABLE dbo.hcmt_Stock;`);
+    assert.deepEqual(result.recordset, [{ Sku: 'a', Qty: 11 }, { Sku: 'b', Qty: -1 }, { Sku: 'd', Qty: 40 }]);
+    assert.deepEqual(result.rowsAffected, [3, 4, 3]);
   });
 
   it('answers 2628 for a string too long for its column and 245 for text that is not a number', async () => {

@@ -12,7 +12,7 @@ import {
 } from './run-control';
 import { runExec, runExecString } from './run-procedure';
 import { runInsertBulk } from './bulk-insert';
-import { sqlErrors } from '../sql-error';
+import { runMerge } from './run-merge';
 
 type Runner<K extends Statement['kind']> = (ex: Executor, statement: Statement & { kind: K }) => Promise<void>;
 
@@ -21,7 +21,7 @@ export const STATEMENT_RUNNERS: { [K in Statement['kind']]: Runner<K> } = {
   insert: runWrite,
   update: runWrite,
   delete: runWrite,
-  merge: async () => { throw sqlErrors.notSupported('MERGE'); },
+  merge: runMerge,
   createTable: runCreateTable,
   alterTable: runAlterTable,
   createIndex: runCreateIndex,

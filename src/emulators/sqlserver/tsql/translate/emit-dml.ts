@@ -47,7 +47,7 @@ function column(table: TableDefinition, name: string): CatalogColumn {
   return found;
 }
 
-function tableSource(table: TableDefinition, alias: string, sqlAlias: string, explicitAlias = true): Source {
+export function tableSource(table: TableDefinition, alias: string, sqlAlias: string, explicitAlias = true): Source {
   return {
     alias, explicitAlias, objectName: table.name, schema: table.schema, sqlAlias, table: table.name,
     columns: table.columns.map((c): SourceColumn => ({ name: c.name, type: c.type, nullable: c.nullable, identity: !!c.identity })),
