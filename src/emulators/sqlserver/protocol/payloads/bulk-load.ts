@@ -7,6 +7,7 @@ import { readBVarChar, readBytes, readUInt16LE, readUInt32LE, readUInt8, readUsV
 import { readTypeInfo, TypeInfo } from '../types/type-info';
 import { readValue } from '../types/value-read';
 import { TokenType } from '../tokens/token-type';
+import { ColumnFlags } from '../tokens/col-metadata';
 import { DataTypeId } from '../types/data-type-ids';
 import type { StoredValue } from '../../sql-type';
 
@@ -79,7 +80,7 @@ function readColumns(payload: Buffer, start: number, columns: BulkColumn[]): num
     ({ value: typeInfo, offset } = readTypeInfo(payload, offset));
     if (TEXT_TYPES.has(typeInfo.id)) offset = readUsVarChar(payload, offset).offset; // table name
     ({ value: name, offset } = readBVarChar(payload, offset));
-    columns.push({ name, nullable: (flags & 0x0001) !== 0, typeInfo });
+    columns.push({ name, nullable: (flags & ColumnFlags.Nullable) !== 0, typeInfo });
   }
   return offset;
 }

@@ -40,29 +40,62 @@ export interface TriggerInput {
   checkSql(table: TableDefinition, source: string): string;
 }
 
-export function triggerStatements({ table, catalog, checkSql }: TriggerInput): string[] {
+interface TriggerBodies {
+  beforeInsert: string[];
+  beforeUpdate: string[];
+  beforeDelete: string[];
+  afterDelete: string[];
+  afterUpdate: string[];
+}
+
+export function triggerStatements(input: TriggerInput): string[] {
+  const { table } = input;
+  const bodies: TriggerBodies = { beforeInsert: [], beforeUpdate: [], beforeDelete: [], afterDelete: [], afterUpdate: [] };
+  lengthChecks(table, bodies);
+  checkConstraints(input, bodies);
+  keyChecks(table, bodies);
+  foreignKeyChecks(table, bodies);
+  referenceActions(input, bodies);
   const T = quoteIdentifier(table.name);
-  const qualified = `dbo.${table.name}`;
-  const beforeInsert: string[] = [];
-  const beforeUpdate: string[] = [];
-  const beforeDelete: string[] = [];
-  const afterDelete: string[] = [];
-  const afterUpdate: string[] = [];
+  const temp = table.temporary ? 'TEMP ' : '';
+  const make = (suffix: string, timing: string, body: string[]) => (body.length === 0 ? [] : [
+    `CREATE ${temp}TRIGGER ${quoteIdentifier(`__hcm_${table.name}_${suffix}`)} ${timing} ON ${T} FOR EACH ROW BEGIN ${body.join(' ')} END`,
+  ]);
+  return [
+    ...make('bi', 'BEFORE INSERT', bodies.beforeInsert),
+    ...make('bu', 'BEFORE UPDATE', bodies.beforeUpdate),
+    ...make('bd', 'BEFORE DELETE', bodies.beforeDelete),
+    ...make('ad', 'AFTER DELETE', bodies.afterDelete),
+    ...make('au', 'AFTER UPDATE', bodies.afterUpdate),
+  ];
+}
+
+/** 2628: a string or binary value longer than its column. */
+function lengthChecks(table: TableDefinition, bodies: TriggerBodies): void {
   for (const column of table.columns) {
     const family = typeFamily(column.type);
-    if ((family === 'string' || family === 'binary') && column.type.length !== undefined && column.type.length !== MAX_LENGTH && column.type.name !== 'rowversion') {
-      const length = column.type.length;
-      const check = (row: Row) => raise(`length(${ref(row, column.name)}) > ${length}`, payload(['2628', qualified, column.name], `substr(${ref(row, column.name)}, 1, ${length})`));
-      beforeInsert.push(check('NEW'));
-      beforeUpdate.push(check('NEW'));
-    }
+    if ((family !== 'string' && family !== 'binary') || column.type.length === undefined || column.type.length === MAX_LENGTH || column.type.name === 'rowversion') continue;
+    const length = column.type.length;
+    const check = (row: Row) => raise(`length(${ref(row, column.name)}) > ${length}`, payload(['2628', `dbo.${table.name}`, column.name], `substr(${ref(row, column.name)}, 1, ${length})`));
+    bodies.beforeInsert.push(check('NEW'));
+    bodies.beforeUpdate.push(check('NEW'));
   }
+}
+
+/** 547: a CHECK constraint that does not hold (NULL passes, as in SQL Server). */
+function checkConstraints({ table, checkSql }: TriggerInput, bodies: TriggerBodies): void {
   for (const check of table.checks) {
     const condition = `NOT (${checkSql(table, check.source)})`;
     const column = check.columns.length === 1 ? check.columns[0] : '';
-    beforeInsert.push(raise(condition, payload(['547', 'INSERT', 'CHECK', check.name, qualified, column])));
-    beforeUpdate.push(raise(condition, payload(['547', 'UPDATE', 'CHECK', check.name, qualified, column])));
+    bodies.beforeInsert.push(raise(condition, payload(['547', 'INSERT', 'CHECK', check.name, `dbo.${table.name}`, column])));
+    bodies.beforeUpdate.push(raise(condition, payload(['547', 'UPDATE', 'CHECK', check.name, `dbo.${table.name}`, column])));
   }
+}
+
+/** 2627 and 2601: a duplicate primary key, unique constraint or unique index (one NULL allowed, as in SQL Server). */
+function keyChecks(table: TableDefinition, bodies: TriggerBodies): void {
+  const T = quoteIdentifier(table.name);
+  const qualified = `dbo.${table.name}`;
   const keys = [
     ...(table.primaryKey ? [{ ...table.primaryKey, fields: ['2627', 'PRIMARY KEY', table.primaryKey.name, qualified] }] : []),
     ...table.uniques.map((u) => ({ ...u, fields: ['2627', 'UNIQUE KEY', u.name, qualified] })),
@@ -73,41 +106,40 @@ export function triggerStatements({ table, catalog, checkSql }: TriggerInput): s
       const nullable = table.columns.find((col) => col.name === c)?.nullable;
       return `${T}.${quoteIdentifier(c)} ${nullable ? 'IS' : '='} ${ref('NEW', c)}`;
     }).join(' AND ');
-    beforeInsert.push(raise(`EXISTS (SELECT 1 FROM ${T} WHERE ${match})`, payload(key.fields, valueList('NEW', key.columns))));
-    beforeUpdate.push(raise(`EXISTS (SELECT 1 FROM ${T} WHERE ${match} AND ${T}.rowid <> NEW.rowid)`, payload(key.fields, valueList('NEW', key.columns))));
+    bodies.beforeInsert.push(raise(`EXISTS (SELECT 1 FROM ${T} WHERE ${match})`, payload(key.fields, valueList('NEW', key.columns))));
+    bodies.beforeUpdate.push(raise(`EXISTS (SELECT 1 FROM ${T} WHERE ${match} AND ${T}.rowid <> NEW.rowid)`, payload(key.fields, valueList('NEW', key.columns))));
   }
+}
+
+/** 547 FOREIGN KEY: a child row whose parent does not exist. */
+function foreignKeyChecks(table: TableDefinition, bodies: TriggerBodies): void {
   for (const fk of table.foreignKeys) {
     const parent = quoteIdentifier(fk.refTable);
     const notNull = fk.columns.map((c) => `${ref('NEW', c)} IS NOT NULL`).join(' AND ');
     const exists = `EXISTS (SELECT 1 FROM ${parent} WHERE ${fk.refColumns.map((c, i) => `${parent}.${quoteIdentifier(c)} = ${ref('NEW', fk.columns[i])}`).join(' AND ')})`;
     const changed = fk.columns.map((c) => `${ref('NEW', c)} IS NOT ${ref('OLD', c)}`).join(' OR ');
-    beforeInsert.push(raise(`${notNull} AND NOT ${exists}`, payload(['547', 'INSERT', 'FOREIGN KEY', fk.name, `dbo.${fk.refTable}`, fk.refColumns[0]])));
-    beforeUpdate.push(raise(`(${changed}) AND ${notNull} AND NOT ${exists}`, payload(['547', 'UPDATE', 'FOREIGN KEY', fk.name, `dbo.${fk.refTable}`, fk.refColumns[0]])));
+    bodies.beforeInsert.push(raise(`${notNull} AND NOT ${exists}`, payload(['547', 'INSERT', 'FOREIGN KEY', fk.name, `dbo.${fk.refTable}`, fk.refColumns[0]])));
+    bodies.beforeUpdate.push(raise(`(${changed}) AND ${notNull} AND NOT ${exists}`, payload(['547', 'UPDATE', 'FOREIGN KEY', fk.name, `dbo.${fk.refTable}`, fk.refColumns[0]])));
   }
+}
+
+/** 547 REFERENCE for NO ACTION; ON DELETE/UPDATE CASCADE and SET NULL carried out after the change. */
+function referenceActions({ table, catalog }: TriggerInput, bodies: TriggerBodies): void {
   for (const { table: child, foreignKey: fk } of catalog.referencesTo(table.name)) {
     const C = quoteIdentifier(child.name);
     const matchOld = fk.columns.map((c, i) => `${C}.${quoteIdentifier(c)} = ${ref('OLD', fk.refColumns[i])}`).join(' AND ');
     const keyChanged = fk.refColumns.map((c) => `${ref('NEW', c)} IS NOT ${ref('OLD', c)}`).join(' OR ');
     const where = `EXISTS (SELECT 1 FROM ${C} WHERE ${matchOld})`;
-    if (fk.onDelete === 'NO ACTION') beforeDelete.push(raise(where, payload(['547', 'DELETE', 'REFERENCE', fk.name, `dbo.${child.name}`, fk.columns[0]])));
-    else if (fk.onDelete === 'CASCADE') afterDelete.push(`DELETE FROM ${C} WHERE ${matchOld};`);
-    else afterDelete.push(`UPDATE ${C} SET ${fk.columns.map((c) => `${quoteIdentifier(c)} = NULL`).join(', ')} WHERE ${matchOld};`);
-    if (fk.onUpdate === 'NO ACTION') beforeUpdate.push(raise(`(${keyChanged}) AND ${where}`, payload(['547', 'UPDATE', 'REFERENCE', fk.name, `dbo.${child.name}`, fk.columns[0]])));
-    else if (fk.onUpdate === 'CASCADE') {
-      afterUpdate.push(`UPDATE ${C} SET ${fk.columns.map((c, i) => `${quoteIdentifier(c)} = ${ref('NEW', fk.refColumns[i])}`).join(', ')} WHERE (${keyChanged}) AND ${matchOld};`);
-    } else afterUpdate.push(`UPDATE ${C} SET ${fk.columns.map((c) => `${quoteIdentifier(c)} = NULL`).join(', ')} WHERE (${keyChanged}) AND ${matchOld};`);
+    const setNull = fk.columns.map((c) => `${quoteIdentifier(c)} = NULL`).join(', ');
+    if (fk.onDelete === 'NO ACTION') bodies.beforeDelete.push(raise(where, payload(['547', 'DELETE', 'REFERENCE', fk.name, `dbo.${child.name}`, fk.columns[0]])));
+    else if (fk.onDelete === 'CASCADE') bodies.afterDelete.push(`DELETE FROM ${C} WHERE ${matchOld};`);
+    else bodies.afterDelete.push(`UPDATE ${C} SET ${setNull} WHERE ${matchOld};`);
+    if (fk.onUpdate === 'NO ACTION') {
+      bodies.beforeUpdate.push(raise(`(${keyChanged}) AND ${where}`, payload(['547', 'UPDATE', 'REFERENCE', fk.name, `dbo.${child.name}`, fk.columns[0]])));
+    } else if (fk.onUpdate === 'CASCADE') {
+      bodies.afterUpdate.push(`UPDATE ${C} SET ${fk.columns.map((c, i) => `${quoteIdentifier(c)} = ${ref('NEW', fk.refColumns[i])}`).join(', ')} WHERE (${keyChanged}) AND ${matchOld};`);
+    } else bodies.afterUpdate.push(`UPDATE ${C} SET ${setNull} WHERE (${keyChanged}) AND ${matchOld};`);
   }
-  const temp = table.temporary ? 'TEMP ' : '';
-  const make = (suffix: string, timing: string, body: string[]) => (body.length === 0 ? [] : [
-    `CREATE ${temp}TRIGGER ${quoteIdentifier(`__hcm_${table.name}_${suffix}`)} ${timing} ON ${T} FOR EACH ROW BEGIN ${body.join(' ')} END`,
-  ]);
-  return [
-    ...make('bi', 'BEFORE INSERT', beforeInsert),
-    ...make('bu', 'BEFORE UPDATE', beforeUpdate),
-    ...make('bd', 'BEFORE DELETE', beforeDelete),
-    ...make('ad', 'AFTER DELETE', afterDelete),
-    ...make('au', 'AFTER UPDATE', afterUpdate),
-  ];
 }
 
 /** Names of the stand-in's triggers on a table, to drop before rebuilding them. */
