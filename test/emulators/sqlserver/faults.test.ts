@@ -104,6 +104,16 @@ describe('SQL Server stand-in: back-pressure, faults and restarts', () => {
     assert.deepEqual(rows.recordset, [{ Id: 1, Note: 'before' }, { Id: 2, Note: 'after' }]);
   });
 
+  it('refuses a client that requires encryption with a message saying to connect with encrypt: false', async (t) => {
+    const standIn = await startStandIn(t);
+    const config = { ...configFromConnectionString(standIn.connectionString()), options: { encrypt: true, trustServerCertificate: true } };
+    await assert.rejects(openPool(config), (error: sql.ConnectionError) => {
+      assert.equal(error.code, 'ELOGIN');
+      assert.match(error.message, /does not offer \(no TLS\)\. Connect with 'encrypt: false'/);
+      return true;
+    });
+  });
+
   it('keeps data in a --data file across separate stand-ins, and runs the seed only into an empty database', async (t) => {
     const fs = await import('node:fs');
     const os = await import('node:os');
