@@ -6,6 +6,7 @@
  */
 import type { SqliteDatabase } from '../sqlite-loader';
 import { convertValue } from '../convert';
+import { sqlErrors } from '../../tsql/sql-error';
 import { canonicalTypeName, makeType, SqlType } from '../../sql-type';
 import { tokenize } from '../../tsql/lexer';
 import { Cursor } from '../../tsql/parser/cursor';
@@ -44,6 +45,17 @@ export function registerFunctions(db: SqliteDatabase, host: FunctionHost): void 
     db.function(name, { varargs: true, deterministic: !NONDETERMINISTIC.has(name) && !catalogBound, safeIntegers: true }, fn as (...args: unknown[]) => unknown);
   }
   registerStatistics(db);
+  db.aggregate('hcm_single', {
+    start: () => ({ rows: 0, value: null as unknown }),
+    step: (state: { rows: number; value: unknown }, value: unknown) => {
+      state.rows += 1;
+      if (state.rows > 1) throw sqlErrors.subqueryMultipleRows();
+      state.value = value;
+      return state;
+    },
+    result: (state: { value: unknown }) => state.value,
+    safeIntegers: true,
+  } as Parameters<SqliteDatabase['aggregate']>[1]);
 }
 
 function registerStatistics(db: SqliteDatabase): void {

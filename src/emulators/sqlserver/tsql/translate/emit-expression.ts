@@ -54,8 +54,9 @@ export function emitExpression(expr: Expr, ctx: ExpressionContext): Typed {
     case 'isNull': return { sql: `(${emitExpression(expr.expr, ctx).sql} IS ${expr.not ? 'NOT ' : ''}NULL)`, type: BIT };
     case 'exists': return { sql: `(EXISTS ${subquerySql(expr.query, ctx)})`, type: BIT };
     case 'subquery': {
+      // hcm_single raises 512 when a scalar subquery returns more than one row, as SQL Server does.
       const compiled = ctx.subquery(expr.query, ctx.scope);
-      return { sql: `(${compiled.sql})`, type: compiled.type, nullable: true };
+      return { sql: `(SELECT hcm_single("__c0") FROM (${compiled.sql}))`, type: compiled.type, nullable: true };
     }
     case 'call': return emitFunctionCall(expr, ctx);
     case 'cast': return emitCast(expr, ctx);

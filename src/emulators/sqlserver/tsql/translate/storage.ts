@@ -12,6 +12,8 @@ import { quoteString } from './context';
 import { castSql, emitExpression, ExpressionContext, Typed } from './emit-expression';
 import { Scope } from './scope';
 
+const INTEGER_RANK: Partial<Record<string, number>> = { tinyint: 1, smallint: 2, int: 3, bigint: 4 };
+
 /** The value converted for storage in `column`, unless it already has the column's exact type. */
 export function storeAs(value: Typed, column: CatalogColumn): string {
   if (value.sql === 'NULL') return 'NULL';
@@ -19,7 +21,8 @@ export function storeAs(value: Typed, column: CatalogColumn): string {
   const from = value.type;
   if (from && from.name === target.name && from.scale === target.scale && from.precision === target.precision) return value.sql;
   const family = typeFamily(target);
-  if (from && typeFamily(from) === family && (family === 'string' || family === 'integer' || family === 'approximate')) return value.sql;
+  const narrower = family === 'integer' && from !== null && typeFamily(from) === 'integer' && INTEGER_RANK[from.name]! > INTEGER_RANK[target.name]!;
+  if (from && typeFamily(from) === family && !narrower && (family === 'string' || family === 'integer' || family === 'approximate')) return value.sql;
   if (family === 'binary' && from && typeFamily(from) === 'binary') return value.sql;
   if (target.name === 'rowversion') return value.sql;
   return castSql(value.sql, from, target);
