@@ -25,6 +25,8 @@ export interface ChainOptions {
   relayPort: number;
   sqlPort: number;
   listenerPort: number;
+  /** The connector site's port; 0 = any free port; absent = the next free one from 6569, as `hcm setup` picks. */
+  connectorPort?: number;
   /** Where progress lines go (animated on a terminal); silent when absent. */
   progressTo?: NodeJS.WritableStream;
   /** Each site's output line, prefixed; dropped when absent. */
@@ -83,6 +85,13 @@ export async function startChain(options: ChainOptions): Promise<Chain> {
         '--procedures', DEMO_PROCEDURES.join(','), ...(options.setupFlags ?? []),
       ], { stdout: discard(), stderr: collect(errors), stdin: process.stdin, env: { HCM_SQL_PASSWORD: DEMO_LOGIN.password } });
       if (code !== 0) throw new Error(`hcm setup failed: ${errors.join('').trim()}`);
+      if (options.connectorPort !== undefined) {
+        const port = options.connectorPort === 0 ? await anyFreeLoopbackPort() : options.connectorPort;
+        await updateManifest(options.home, (manifest) => {
+          manifest.connectors[0].port = port;
+          return manifest;
+        });
+      }
     });
     const manifest = readManifest(options.home);
     const connector = manifest.connectors[0];

@@ -70,9 +70,12 @@ export async function startEnvironment(benchRows: number): Promise<BenchEnvironm
     await updateManifest(home, async (m) => ({ ...m, listener: { ...m.listener, port: await anyFreeLoopbackPort() } }));
     await setup(home, strings.get('sql-orders')!, ['--sql-server', '127.0.0.1', '--sql-port', sqlPort, '--database', dbName, '--user', user], password);
     await setup(home, strings.get('echo')!, []);
-    // The echo "connector" is the echo server; large results come back in one page.
+    // The echo "connector" is the echo server; large results come back in one page. The SQL
+    // connector takes any free port, not 6569 upward, so runs beside other tests never collide.
+    const connectorPort = await anyFreeLoopbackPort();
     await updateManifest(home, (m) => {
       m.connectors[0].settings.pageSize = 100_000;
+      m.connectors[0].port = connectorPort;
       m.connectors[1].port = echoPort;
       return m;
     });

@@ -29,7 +29,7 @@ describe('hcm demo (what npm start runs)', () => {
   after(() => child?.kill('SIGKILL'));
 
   it('brings the chain up, and the printed curl command returns rows through relay, listener and connector', async () => {
-    child = spawn(process.execPath, [hcm, 'demo', '--relay-port', '0', '--sql-port', '0', '--listener-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [hcm, 'demo', '--relay-port', '0', '--sql-port', '0', '--listener-port', '0', '--connector-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const lines: string[] = [];
     const reader = readline.createInterface({ input: child.stdout! });
     reader.on('line', (line) => lines.push(line));

@@ -28,7 +28,7 @@ describe('hcm doctor', () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'hcm-doctor-'));
   let chain: Chain;
   before(async () => {
-    chain = await startChain({ home, relayPort: 0, sqlPort: 0, listenerPort: 0, siteEnv: { HCM_LOG_LEVEL: 'silent' } });
+    chain = await startChain({ home, relayPort: 0, sqlPort: 0, listenerPort: 0, connectorPort: 0, siteEnv: { HCM_LOG_LEVEL: 'silent' } });
   });
   after(async () => {
     await chain?.stop();

@@ -28,7 +28,7 @@ BeforeAll {
         # The whole chain on free ports (relay emulator, SQL Server stand-in, listener, connector), as `npm start` runs it.
         $node = (Get-Command node -CommandType Application | Select-Object -First 1).Source
         $startInfo = New-Object System.Diagnostics.ProcessStartInfo($node)
-        foreach ($argument in @((Join-Path $script:RepoRoot 'bin/hcm.js'), 'demo', '--relay-port', '0', '--sql-port', '0', '--listener-port', '0', '--home', $HcmHome)) { $startInfo.ArgumentList.Add($argument) }
+        foreach ($argument in @((Join-Path $script:RepoRoot 'bin/hcm.js'), 'demo', '--relay-port', '0', '--sql-port', '0', '--listener-port', '0', '--connector-port', '0', '--home', $HcmHome)) { $startInfo.ArgumentList.Add($argument) }
         $startInfo.RedirectStandardOutput = $true
         $startInfo.RedirectStandardError = $true
         $startInfo.UseShellExecute = $false

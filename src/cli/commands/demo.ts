@@ -11,7 +11,7 @@ import { Command, CommandContext, EXIT_OK, integerOption, stringOption } from '.
 import { Chain, DEMO_HYBRID_CONNECTION, startChain } from '../demo-chain';
 import { untilSignal } from '../signals';
 
-const HELP = `Usage: hcm demo [--relay-port 9351] [--sql-port 1433] [--listener-port 6568] [--home DIR]
+const HELP = `Usage: hcm demo [--relay-port 9351] [--sql-port 1433] [--listener-port 6568] [--connector-port N] [--home DIR]
 
 Runs the whole product offline, as 'npm start' does:
   1. a fresh HCM_HOME in a temporary folder (printed; removed on exit unless --home is given),
@@ -27,6 +27,7 @@ Options:
   --relay-port N      relay emulator port (default 9351; 0 = any free port)
   --sql-port N        SQL Server stand-in port (default 1433; 0 = any free port)
   --listener-port N   the listener site's own port (default 6568; 0 = any free port)
+  --connector-port N  the connector site's port (default: the next free one from 6569; 0 = any free port)
   --home DIR          keep the installation in DIR (not removed on exit)
   -h, --help          show this help
 
@@ -36,12 +37,13 @@ export const demoCommand: Command = {
   name: 'demo',
   summary: 'Run the whole chain offline: relay emulator, SQL stand-in, listener, connector.',
   help: HELP,
-  options: { 'relay-port': { type: 'string' }, 'sql-port': { type: 'string' }, 'listener-port': { type: 'string' } },
+  options: { 'relay-port': { type: 'string' }, 'sql-port': { type: 'string' }, 'listener-port': { type: 'string' }, 'connector-port': { type: 'string' } },
   async run(context) {
     const ports = {
       relayPort: integerOption(context, 'relay-port', 0, 65535) ?? 9351,
       sqlPort: integerOption(context, 'sql-port', 0, 65535) ?? 1433,
       listenerPort: integerOption(context, 'listener-port', 0, 65535) ?? 6568,
+      connectorPort: integerOption(context, 'connector-port', 0, 65535),
     };
     const keepHome = stringOption(context, 'home') !== undefined;
     const home = keepHome ? context.home : fs.mkdtempSync(path.join(os.tmpdir(), 'hcm-demo-'));
