@@ -2,6 +2,7 @@
  * One lifecycle for every long-running server (Azurite's pattern): an explicit status, start()
  * and close() that refuse an illegal state, and address() that reports the port actually bound.
  */
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:net';
 
@@ -75,4 +76,25 @@ export function closeServer(server: Server & { closeAllConnections?: () => void 
     server.close((error) => (error ? reject(error) : resolve()));
     server.closeAllConnections?.();
   });
+}
+
+/**
+ * Sites answer on [::1] as well as 127.0.0.1 when the host has IPv6 (DESIGN: loopback only), so
+ * `http://localhost:<port>` works whichever address localhost resolves to first. The twin is a
+ * second http.Server on the same port sharing the first one's request handlers. Resolves to
+ * undefined when the host has no IPv6 loopback or the port is a pipe or socket path.
+ */
+export async function listenOnIpv6Loopback(server: http.Server, port: number | string): Promise<http.Server | undefined> {
+  if (typeof port === 'string' && !/^\d+$/.test(port)) return undefined;
+  const twin = http.createServer();
+  for (const handler of server.listeners('request')) twin.on('request', handler as (...args: unknown[]) => void);
+  twin.keepAliveTimeout = server.keepAliveTimeout;
+  twin.headersTimeout = server.headersTimeout;
+  try {
+    await listen(twin, Number(port), '::1');
+    return twin;
+  } catch {
+    // No IPv6 on this host (EADDRNOTAVAIL, EAFNOSUPPORT), or ::1 taken: 127.0.0.1 still serves.
+    return undefined;
+  }
 }

@@ -10,7 +10,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger, Logger } from '../common/logger';
-import { closeServer, listen } from '../common/server-lifecycle';
+import { closeServer, listen, listenOnIpv6Loopback } from '../common/server-lifecycle';
 import { emptyManifest, LISTENER_SITE, Manifest } from '../config/manifest';
 import { defaultHome, logDirectory, readManifest } from '../config/manifest-store';
 import { watchManifest } from '../config/manifest-watcher';
@@ -57,6 +57,7 @@ export async function startSite(options: SiteOptions = {}): Promise<RunningSite>
     throw error;
   }
   const address = boundAddress(server);
+  const ipv6 = typeof address === 'number' ? await listenOnIpv6Loopback(server, address) : undefined;
   logger.info(
     { event: 'site-started', address, hybridConnections: service.status().length, iisnode: env.IISNODE_VERSION ?? null },
     `${siteName} listening on ${typeof address === 'number' ? `http://127.0.0.1:${address}` : address}`,
@@ -68,7 +69,7 @@ export async function startSite(options: SiteOptions = {}): Promise<RunningSite>
       logger.info({ event: 'site-stopping', inFlight: service.inFlight }, `${siteName} is stopping.`);
       watcher.close();
       await service.shutdown(settings.shutdownGraceMs);
-      await closeServer(server);
+      await Promise.all([closeServer(server), ipv6 && closeServer(ipv6)]);
       logger.info({ event: 'site-stopped' }, `${siteName} stopped.`);
     })();
     return closing;

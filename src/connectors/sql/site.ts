@@ -7,7 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Logger, createLogger } from '../../common/logger';
-import { LifecycleServer, listen } from '../../common/server-lifecycle';
+import { closeServer, LifecycleServer, listen, listenOnIpv6Loopback } from '../../common/server-lifecycle';
 import { defaultHome, logDirectory } from '../../config/manifest-store';
 import type { ManifestWatcher } from '../../config/manifest-watcher';
 import { createConnectorApp } from './app';
@@ -36,6 +36,8 @@ export class SqlConnectorSite extends LifecycleServer {
   readonly context: ConnectorContext;
   private readonly server: http.Server;
   private watcher?: ManifestWatcher;
+  /** The [::1] twin of the 127.0.0.1 server, when the host has IPv6. */
+  private ipv6?: http.Server;
   private stopping = false;
 
   constructor(private readonly options: SqlConnectorSiteOptions) {
@@ -66,6 +68,8 @@ export class SqlConnectorSite extends LifecycleServer {
     if (!this.context.hasSettings) logger.warn({ site: siteName }, 'no manifest entry for this site yet; calls get 503 until one appears');
     this.watcher = watchSiteSettings(home, siteName, (settings) => this.context.setSettings(settings), logger, watchIntervalMs);
     await listen(this.server, this.options.port, this.options.host ?? '127.0.0.1');
+    const bound = this.server.address();
+    if (this.options.host === undefined && bound && typeof bound === 'object') this.ipv6 = await listenOnIpv6Loopback(this.server, bound.port);
     logger.info({ address: this.address(), site: siteName }, 'SQL connector site listening');
   }
 
@@ -80,6 +84,8 @@ export class SqlConnectorSite extends LifecycleServer {
     const deadline = new Promise<void>((resolve) => setTimeout(resolve, this.options.drainMs ?? 10_000).unref());
     await Promise.race([drained, deadline]);
     this.server.closeAllConnections();
+    if (this.ipv6) await closeServer(this.ipv6);
+    this.ipv6 = undefined;
     await this.context.db.close();
   }
 }
