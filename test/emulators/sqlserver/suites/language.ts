@@ -86,6 +86,28 @@ DROP TABLE dbo.hcmt_Stock;`);
     assert.deepEqual(result.rowsAffected, [3, 4, 3]);
   });
 
+  it('restores the caller\'s SET NOCOUNT when a procedure that sets it ON returns', async () => {
+    await context.pool.request().batch(`IF OBJECT_ID('dbo.hcmt_QuietTouch', 'P') IS NOT NULL DROP PROCEDURE dbo.hcmt_QuietTouch;
+IF OBJECT_ID('dbo.hcmt_Quiet', 'U') IS NOT NULL DROP TABLE dbo.hcmt_Quiet;
+CREATE TABLE dbo.hcmt_Quiet (Id int NOT NULL PRIMARY KEY, Hits int NOT NULL);
+INSERT INTO dbo.hcmt_Quiet (Id, Hits) VALUES (1, 0), (2, 0), (3, 0);`);
+    await context.pool.request().batch('CREATE PROCEDURE dbo.hcmt_QuietTouch AS\nBEGIN\n  SET NOCOUNT ON;\n  UPDATE dbo.hcmt_Quiet SET Hits = Hits + 1;\nEND');
+    const single = new sql.ConnectionPool({ ...structuredClone(context.target.config), pool: { max: 1, min: 0 } });
+    await single.connect();
+    try {
+      const called = await single.request().execute('dbo.hcmt_QuietTouch');
+      assert.deepEqual(called.rowsAffected, [], 'NOCOUNT ON inside the procedure hides its own count');
+      const after = await single.request().query('UPDATE dbo.hcmt_Quiet SET Hits = Hits + 1 WHERE Id < 3');
+      assert.deepEqual(after.rowsAffected, [2]);
+      const batch = await single.request().batch('EXEC dbo.hcmt_QuietTouch; UPDATE dbo.hcmt_Quiet SET Hits = Hits + 1 WHERE Id = 3;');
+      assert.deepEqual(batch.rowsAffected, [1]);
+      assert.deepEqual((await single.request().query('SELECT SUM(Hits) AS Hits FROM dbo.hcmt_Quiet')).recordset, [{ Hits: 9 }]);
+    } finally {
+      await single.close();
+      await context.pool.request().batch('DROP PROCEDURE dbo.hcmt_QuietTouch; DROP TABLE dbo.hcmt_Quiet;');
+    }
+  });
+
   it('answers 2628 for a string too long for its column and 245 for text that is not a number', async () => {
     await assert.rejects(context.pool.request().query("INSERT INTO dbo.hcmt_Children (ParentId, Name, Qty) VALUES (1, N'a name much longer than twenty', 1)"), (error: sql.RequestError) => {
       assert.equal(error.number, 2628);

@@ -85,7 +85,8 @@ async function runBody(ex: Executor, name: string, parameters: ProcedureParamete
   if (session.nestLevel >= 32) throw new SqlError(217, 'Maximum stored procedure, function, trigger, or view nesting level exceeded (limit 32).');
   const bound = bindArguments(name, parameters, args);
   session.variables.push();
-  const saved = { inProc: ex.inProc, procName: ex.procName, scopeIdentity: session.scopeIdentity };
+  // SET options a procedure changes (NOCOUNT, XACT_ABORT, LOCK_TIMEOUT…) revert when it returns, as on SQL Server.
+  const saved = { inProc: ex.inProc, procName: ex.procName, scopeIdentity: session.scopeIdentity, options: { ...session.options } };
   session.scopeIdentity = null;
   let returnStatus = 0;
   const outputs: CallResult['outputs'] = [];
@@ -116,6 +117,7 @@ async function runBody(ex: Executor, name: string, parameters: ProcedureParamete
     ex.inProc = saved.inProc;
     ex.procName = saved.procName;
     session.scopeIdentity = saved.scopeIdentity;
+    session.options = saved.options;
     session.variables.pop();
   }
   return { returnStatus, outputs };
