@@ -104,7 +104,9 @@ export function formatType(type: SqlType): string {
 export function sqliteDeclaration(type: SqlType): string {
   switch (typeFamily(type)) {
     case 'integer': case 'bit': return 'INTEGER';
-    case 'exact': case 'approximate': return 'REAL';
+    // No affinity: decimals too wide for a double are kept as exact text (see exact-decimal.ts).
+    case 'exact': return 'BLOB';
+    case 'approximate': return 'REAL';
     case 'string': case 'guid': return 'TEXT COLLATE NOCASE';
     case 'temporal': return 'TEXT';
     // rowversion too: 8 big-endian bytes compare in the same order as the numbers they hold.

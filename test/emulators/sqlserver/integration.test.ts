@@ -14,6 +14,7 @@ import { streamingSuite } from './suites/streaming';
 import { bulkSuite } from './suites/bulk';
 import { errorsSuite } from './suites/errors';
 import { languageSuite } from './suites/language';
+import { exactValuesSuite } from './suites/exact-values';
 
 for (const definition of TARGETS) {
   describe(`mssql against ${definition.name}`, { skip: definition.unavailable }, () => {
@@ -34,5 +35,6 @@ for (const definition of TARGETS) {
     describe('bulk insert', () => bulkSuite(context));
     describe('error numbers and texts', () => errorsSuite(context));
     describe('the wider T-SQL language', () => languageSuite(context));
+    describe('exact decimals and datetimeoffset instants', () => exactValuesSuite(context));
   });
 }

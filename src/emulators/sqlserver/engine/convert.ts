@@ -8,6 +8,7 @@ import { isUnicode, MAX_LENGTH, SqlType, StoredValue, typeFamily } from '../sql-
 import { sqlErrors } from '../tsql/sql-error';
 import { formatDate, formatTime, parseTemporal, TemporalParts, toStoredTemporal, DAYS_TO_1900, TICKS_PER_SECOND, civilFromDays } from '../temporal';
 import { decodeCp1252, encodeCp1252 } from '../protocol/types/cp1252';
+import { formatScaled, readScaled, rescale, storedScaled } from '../exact-decimal';
 
 const INTEGER_RANGES: Record<string, [bigint, bigint]> = {
   tinyint: [0n, 255n], smallint: [-32768n, 32767n], int: [-2147483648n, 2147483647n], bigint: [-(2n ** 63n), 2n ** 63n - 1n],
@@ -78,23 +79,29 @@ function toBit(value: Exclude<StoredValue, null>, from: SqlType): StoredValue {
   return Number(value) === 0 ? 0 : 1;
 }
 
+/** Exact: the digits are read and rounded as a scaled BigInt, never through a double (see exact-decimal.ts). */
 function toExact(value: Exclude<StoredValue, null>, from: SqlType, to: SqlType): StoredValue {
-  let number: number;
-  if (typeof value === 'string') {
-    const text = value.trim().replace(/^\$/, '');
-    if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) throw sqlErrors.conversionError(from.name, to.name === 'money' || to.name === 'smallmoney' ? to.name : 'numeric');
-    number = Number(text);
-  } else if (Buffer.isBuffer(value)) {
-    throw sqlErrors.conversionError(from.name, to.name);
-  } else number = Number(value);
-  const scale = to.name === 'money' || to.name === 'smallmoney' ? 4 : to.scale ?? 0;
-  const rounded = roundHalfAwayFromZero(number, scale);
+  if (Buffer.isBuffer(value)) throw sqlErrors.conversionError(from.name, to.name);
+  const text = typeof value === 'string' ? value.trim().replace(/^\$/, '') : value;
+  if (typeof text === 'string' && !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) {
+    throw sqlErrors.conversionError(from.name, to.name === 'money' || to.name === 'smallmoney' ? to.name : 'numeric');
+  }
+  const scaled = readScaled(text);
+  if (!scaled) throw sqlErrors.conversionError(from.name, to.name);
+  const scale = exactScale(to);
+  const rounded = rescale(scaled, scale);
   const precision = to.name === 'money' ? 19 : to.name === 'smallmoney' ? 10 : to.precision ?? 18;
-  if (Math.abs(rounded) >= 10 ** (precision - scale)) {
+  const limit = to.name === 'money' ? 922_337_203_685_477_5807n : to.name === 'smallmoney' ? 2_147_483_647n : 10n ** BigInt(precision) - 1n;
+  const floor = to.name === 'money' ? -922_337_203_685_477_5808n : to.name === 'smallmoney' ? -2_147_483_648n : -limit;
+  if (rounded.units > limit || rounded.units < floor) {
     const fromLabel = typeFamily(from) === 'exact' && from.name !== 'money' ? 'numeric' : typeFamily(from) === 'string' ? 'varchar' : typeLabel(from);
     throw sqlErrors.numericOverflow(fromLabel, to.name === 'decimal' ? 'numeric' : to.name);
   }
-  return rounded;
+  return storedScaled(rounded);
+}
+
+function exactScale(type: SqlType): number {
+  return type.name === 'money' || type.name === 'smallmoney' ? 4 : type.scale ?? 0;
 }
 
 export function roundHalfAwayFromZero(value: number, scale: number): number {
@@ -119,7 +126,7 @@ function toText(value: Exclude<StoredValue, null>, from: SqlType, to: SqlType, s
   let text: string;
   if (Buffer.isBuffer(value)) text = isUnicode(to) ? value.toString('ucs2') : decodeCp1252(value);
   else if (typeFamily(from) === 'temporal' && typeof value === 'string') text = formatTemporal(value, from, style);
-  else if (typeFamily(from) === 'exact' && typeof value !== 'string') text = Number(value).toFixed(from.name === 'money' || from.name === 'smallmoney' ? 2 : from.scale ?? 0);
+  else if (typeFamily(from) === 'exact' && readScaled(value)) text = formatScaled(rescale(readScaled(value)!, from.name === 'money' || from.name === 'smallmoney' ? 2 : from.scale ?? 0));
   else if (typeFamily(from) === 'approximate' && typeof value === 'number') text = formatFloat(value);
   else text = String(value);
   if (!isUnicode(to)) text = decodeCp1252(encodeCp1252(text));

@@ -14,6 +14,7 @@ import { parseDataType } from '../../tsql/parser/parse-type';
 import { STRING_FUNCTIONS } from './string-functions';
 import { DATE_FUNCTIONS } from './date-functions';
 import { catalogFunctions, FunctionHost } from './catalog-functions';
+import { ORDERING_FUNCTIONS, registerOrderingAggregates } from './ordering-functions';
 
 type Value = null | number | bigint | string | Buffer;
 
@@ -35,6 +36,7 @@ export function registerFunctions(db: SqliteDatabase, host: FunctionHost): void 
   const functions: Record<string, (...args: Value[]) => Value> = {
     ...STRING_FUNCTIONS,
     ...DATE_FUNCTIONS,
+    ...ORDERING_FUNCTIONS,
     ...catalogFunctions(host),
     hcm_cast: (value, to, from, style, tryCast) => convertValue(value, from === null ? null : parseTypeText(String(from)), parseTypeText(String(to)),
       style === null ? undefined : Number(style), Number(tryCast) === 1),
@@ -45,6 +47,7 @@ export function registerFunctions(db: SqliteDatabase, host: FunctionHost): void 
     db.function(name, { varargs: true, deterministic: !NONDETERMINISTIC.has(name) && !catalogBound, safeIntegers: true }, fn as (...args: unknown[]) => unknown);
   }
   registerStatistics(db);
+  registerOrderingAggregates(db);
   db.aggregate('hcm_single', {
     start: () => ({ rows: 0, value: null as unknown }),
     step: (state: { rows: number; value: unknown }, value: unknown) => {

@@ -10,6 +10,7 @@ import { decodeCp1252 } from './cp1252';
 import type { TypeInfo } from './type-info';
 import type { StoredValue } from '../../sql-type';
 import { DAYS_TO_1900, TICKS_PER_SECOND, toStoredTemporal } from '../../temporal';
+import { storedScaled } from '../../exact-decimal';
 
 const LONG_NULL = 0xffffffff;
 
@@ -79,8 +80,8 @@ function decode(bytes: Buffer, info: TypeInfo): StoredValue {
     case 'bit': return bytes.readUInt8(0) ? 1 : 0;
     case 'real': return bytes.readFloatLE(0);
     case 'float': return bytes.readDoubleLE(0);
-    case 'money': return Number((BigInt(bytes.readInt32LE(0)) << 32n) + BigInt(bytes.readUInt32LE(4))) / 10_000;
-    case 'smallmoney': return bytes.readInt32LE(0) / 10_000;
+    case 'money': return storedScaled({ units: (BigInt(bytes.readInt32LE(0)) << 32n) + BigInt(bytes.readUInt32LE(4)), scale: 4 });
+    case 'smallmoney': return storedScaled({ units: BigInt(bytes.readInt32LE(0)), scale: 4 });
     case 'decimal': case 'numeric': return decodeDecimal(bytes, type.scale ?? 0);
     case 'uniqueidentifier': return decodeGuid(bytes);
     case 'char': case 'varchar': case 'text':
@@ -95,12 +96,10 @@ function decode(bytes: Buffer, info: TypeInfo): StoredValue {
 }
 
 /** 2.2.5.5.1.6: a sign byte (1 = positive) and a little-endian magnitude, scaled by 10^scale. */
-export function decodeDecimal(bytes: Buffer, scale: number): number {
+export function decodeDecimal(bytes: Buffer, scale: number): number | string {
   let magnitude = 0n;
   for (let i = bytes.length - 1; i >= 1; i--) magnitude = (magnitude << 8n) + BigInt(bytes[i]);
-  const digits = magnitude.toString().padStart(scale + 1, '0');
-  const text = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
-  return (bytes[0] === 1 ? 1 : -1) * Number(text);
+  return storedScaled({ units: bytes[0] === 1 ? magnitude : -magnitude, scale });
 }
 
 /** 2.2.5.5.1.5 (GUID): the first three groups are little-endian. */

@@ -9,6 +9,7 @@ import { encodeCp1252 } from './cp1252';
 import { decimalLength, isPlpType, timeLength } from './type-info';
 import { MAX_LENGTH, SqlType, StoredValue } from '../../sql-type';
 import { DAYS_TO_1900, parseTemporal, TemporalParts, TICKS_PER_DAY, TICKS_PER_SECOND, roundForType } from '../../temporal';
+import { readScaled, rescale } from '../../exact-decimal';
 
 /** A stored value that cannot be shown as the column's type (e.g. text in a date column). */
 export class ValueConversionError extends Error {}
@@ -28,11 +29,11 @@ export function writeValue(writer: BufferWriter, type: SqlType, value: StoredVal
     case 'real': return void writer.uint8(4).floatle(toNumber(value));
     case 'float': return void writer.uint8(8).doublele(toNumber(value));
     case 'money': {
-      const scaled = BigInt(Math.round(toNumber(value) * 10_000));
+      const scaled = scaledUnits(value, 4);
       return void writer.uint8(8).int32le(Number(BigInt.asIntN(32, scaled >> 32n))).uint32le(Number(scaled & 0xffffffffn));
     }
-    case 'smallmoney': return void writer.uint8(4).int32le(Math.round(toNumber(value) * 10_000));
-    case 'decimal': case 'numeric': return writeDecimal(writer, type, toNumber(value));
+    case 'smallmoney': return void writer.uint8(4).int32le(Number(BigInt.asIntN(32, scaledUnits(value, 4))));
+    case 'decimal': case 'numeric': return writeDecimal(writer, type, scaledUnits(value, type.scale ?? 0));
     case 'uniqueidentifier': return void writer.uint8(16).bytes(encodeGuid(String(value)));
     case 'char': case 'varchar': case 'nchar': case 'nvarchar': case 'binary': case 'varbinary': case 'rowversion': {
       const bytes = stringOrBinaryBytes(type, value);
@@ -71,15 +72,18 @@ function truthy(value: StoredValue): boolean {
   return Number(value) !== 0;
 }
 
-function writeDecimal(writer: BufferWriter, type: SqlType, value: number): void {
+/** The exact value in 10^-scale units, read from a number or from the canonical text of a wide decimal. */
+function scaledUnits(value: Exclude<StoredValue, null>, scale: number): bigint {
+  const scaled = readScaled(value);
+  if (!scaled) throw new ValueConversionError(`'${String(value)}' is not a number.`);
+  return rescale(scaled, scale).units;
+}
+
+function writeDecimal(writer: BufferWriter, type: SqlType, units: bigint): void {
   const precision = type.precision ?? 18;
-  const scale = type.scale ?? 0;
   const length = decimalLength(precision);
-  let scaled: bigint;
-  const fixed = Math.abs(value).toFixed(scale);
-  if (/e/i.test(fixed)) scaled = BigInt(Math.round(Math.abs(value))) * 10n ** BigInt(scale);
-  else scaled = BigInt(fixed.replace('.', ''));
-  writer.uint8(length).uint8(value < 0 && scaled !== 0n ? 0 : 1);
+  let scaled = units < 0n ? -units : units;
+  writer.uint8(length).uint8(units < 0n ? 0 : 1);
   for (let i = 0; i < length - 1; i++) {
     writer.uint8(Number(scaled & 0xffn));
     scaled >>= 8n;

@@ -8,6 +8,7 @@ import type { Expr, OrderItem, WindowSpec } from '../ast';
 import { parseDataType } from './parse-type';
 import { parseQuery, startsQuery } from './parse-query';
 import { MAX_LENGTH, SqlType } from '../../sql-type';
+import { readScaled, storedScaled } from '../../exact-decimal';
 
 const COMPARISONS = ['=', '<>', '!=', '<', '>', '<=', '>=', '!<', '!>'];
 /** Functions whose first argument is a date part keyword (year, month, dd, …), not a column. */
@@ -282,7 +283,8 @@ export function numberLiteral(text: string): Expr {
   }
   const [whole, fraction] = text.split('.');
   const precision = Math.max(1, whole.replace(/^0+/, '').length + fraction.length);
-  return { kind: 'literal', value: Number(text), type: { name: 'numeric', precision: Math.min(38, precision), scale: fraction.length } };
+  // Exact: a literal a double cannot hold keeps its digits as text (see exact-decimal.ts).
+  return { kind: 'literal', value: storedScaled(readScaled(text)!), type: { name: 'numeric', precision: Math.min(38, precision), scale: fraction.length } };
 }
 
 export function stringLiteral(value: string, unicode: boolean): Expr {

@@ -48,6 +48,9 @@ export function emitExpression(expr: Expr, ctx: ExpressionContext): Typed {
       const value = emitExpression(expr.expr, ctx);
       const low = coerceTo(emitExpression(expr.low, ctx), value.type);
       const high = coerceTo(emitExpression(expr.high, ctx), value.type);
+      if (comparedByFunction(value, low) || comparedByFunction(value, high)) {
+        return { sql: `(${expr.not ? 'NOT ' : ''}(${comparisonSql(value, low, '>=')} AND ${comparisonSql(value, high, '<=')}))`, type: BIT };
+      }
       return { sql: `(${value.sql} ${expr.not ? 'NOT ' : ''}BETWEEN ${low.sql} AND ${high.sql})`, type: BIT };
     }
     case 'in': return emitIn(expr, ctx);
@@ -90,7 +93,10 @@ function emitUnary(expr: Expr & { kind: 'unary' }, ctx: ExpressionContext): Type
   switch (expr.op) {
     case 'NOT': return { sql: `(NOT ${operand.sql})`, type: BIT };
     case '+': return operand;
-    default: return { sql: `(${expr.op}${operand.sql})`, type: operand.type };
+    default:
+      // SQLite's minus would turn a decimal kept as exact text into a double.
+      if (expr.op === '-' && operand.type && typeFamily(operand.type) === 'exact') return { sql: `hcm_dec_neg(${operand.sql})`, type: operand.type, nullable: operand.nullable };
+      return { sql: `(${expr.op}${operand.sql})`, type: operand.type };
   }
 }
 
@@ -105,9 +111,37 @@ function emitBinary(expr: Expr & { kind: 'binary' }, ctx: ExpressionContext): Ty
   const comparison = COMPARISON_SQL[expr.op];
   if (comparison) {
     const [l, r] = alignForComparison(left, right);
-    return { sql: `(${l.sql} ${comparison} ${r.sql})`, type: BIT };
+    return { sql: comparisonSql(l, r, comparison), type: BIT };
   }
   return emitArithmetic(expr.op, left, right);
+}
+
+const EXACT_OPERANDS = new Set(['exact', 'integer', 'bit']);
+
+/** True when `left op right` cannot be left to SQLite: exact numbers (one may be stored as text) or datetimeoffset (compared as UTC). */
+function comparedByFunction(left: Typed, right: Typed): boolean {
+  if (!left.type || !right.type) return false;
+  if (left.type.name === 'datetimeoffset' || right.type.name === 'datetimeoffset') return true;
+  const lf = typeFamily(left.type);
+  const rf = typeFamily(right.type);
+  return (lf === 'exact' || rf === 'exact') && EXACT_OPERANDS.has(lf) && EXACT_OPERANDS.has(rf);
+}
+
+/**
+ * A comparison of two aligned values. Decimals compare through hcm_dec_cmp, which reads a REAL
+ * and an exact text alike (see exact-decimal.ts); datetimeoffset values compare by their UTC instant.
+ */
+export function comparisonSql(left: Typed, right: Typed, op: string): string {
+  if (!comparedByFunction(left, right)) return `(${left.sql} ${op} ${right.sql})`;
+  if (left.type!.name === 'datetimeoffset' || right.type!.name === 'datetimeoffset') return `(hcm_dto_utc(${left.sql}) ${op} hcm_dto_utc(${right.sql}))`;
+  return `(hcm_dec_cmp(${left.sql}, ${right.sql}) ${op} 0)`;
+}
+
+/** The SQL to ORDER BY for a value: a sortable key for exact numbers and datetimeoffset, the value itself otherwise. */
+export function orderKeySql(value: Typed): string {
+  if (value.type?.name === 'datetimeoffset') return `hcm_dto_utc(${value.sql})`;
+  if (value.type && typeFamily(value.type) === 'exact') return `hcm_dec_key(${value.sql})`;
+  return value.sql;
 }
 
 /** Makes both sides comparable the way SQL Server's implicit conversion would. */
@@ -168,14 +202,16 @@ function emitArithmetic(op: string, left: Typed, right: Typed): Typed {
 }
 
 /**
- * decimal and money values are doubles in SQLite. Rounding every exact result to its type's
- * scale keeps them the nearest double to the decimal SQL Server would compute, so equal
- * decimals compare equal (SUM(qty * price) = Total) instead of differing in the 15th digit.
+ * Arithmetic on decimal and money runs in SQLite as doubles (exact only while the operands fit a
+ * double; see exact-decimal.ts). Rounding every exact result to its type's scale, in decimal
+ * (hcm_dec_round), keeps it the decimal SQL Server would compute, so equal decimals compare
+ * equal (SUM(qty * price) = Total) instead of differing in the 15th digit, and leaves exact
+ * text (a wide SUM) untouched.
  */
 export function exact(value: Typed): Typed {
   if (!value.type || typeFamily(value.type) !== 'exact') return value;
   const scale = value.type.name === 'money' || value.type.name === 'smallmoney' ? 4 : value.type.scale ?? 0;
-  return scale > 15 ? value : { ...value, sql: `round(${value.sql}, ${scale})` };
+  return { ...value, sql: `hcm_dec_round(${value.sql}, ${scale})` };
 }
 
 function concatenationType(left: SqlType | null, right: SqlType | null): SqlType {
@@ -220,8 +256,10 @@ function emitIn(expr: Expr & { kind: 'in' }, ctx: ExpressionContext): Typed {
   const value = emitExpression(expr.expr, ctx);
   const not = expr.not ? 'NOT ' : '';
   if (expr.query) return { sql: `(${value.sql} ${not}IN ${subquerySql(expr.query, ctx)})`, type: BIT };
-  const items = (expr.list ?? []).map((item) => coerceTo(emitExpression(item, ctx), value.type).sql);
-  return { sql: `(${value.sql} ${not}IN (${items.join(', ')}))`, type: BIT };
+  const items = (expr.list ?? []).map((item) => coerceTo(emitExpression(item, ctx), value.type));
+  // Exact decimals and datetimeoffset compare through functions (see comparisonSql); OR keeps IN's NULL logic.
+  if (items.some((item) => comparedByFunction(value, item))) return { sql: `(${not}(${items.map((item) => comparisonSql(value, item, '=')).join(' OR ')}))`, type: BIT };
+  return { sql: `(${value.sql} ${not}IN (${items.map((item) => item.sql).join(', ')}))`, type: BIT };
 }
 
 function emitCast(expr: Expr & { kind: 'cast' }, ctx: ExpressionContext): Typed {

@@ -6,12 +6,12 @@
  * name and type travel alongside in `columns`, for COLMETADATA.
  */
 import type { Query, QueryBody, SelectCore, OrderItem, Expr } from '../ast';
-import { dominantType, MAX_LENGTH, SqlType } from '../../sql-type';
+import { dominantType, MAX_LENGTH, SqlType, typeFamily } from '../../sql-type';
 import { SqlError, sqlErrors } from '../sql-error';
 import { ParameterList, quoteIdentifier, quoteString, TranslationContext } from './context';
 import { columnSql, Scope, SourceColumn } from './scope';
 import { compileFrom } from './emit-from';
-import { emitExpression, ExpressionContext } from './emit-expression';
+import { emitExpression, ExpressionContext, orderKeySql } from './emit-expression';
 
 export type OutputColumn = SourceColumn;
 
@@ -180,8 +180,11 @@ export class QueryCompiler {
     const terms = items.map((item) => {
       const positional = orderTarget(item.expr, body.columns);
       let sql: string;
-      if (positional !== undefined) sql = quoteIdentifier(positionalName(positional));
-      else if (body.scope) sql = emitExpression(item.expr, this.expressionContext(body.scope)).sql;
+      // Sortable keys for decimals and datetimeoffset; a compound query's ORDER BY must name its columns bare.
+      if (positional !== undefined) {
+        const column = { sql: quoteIdentifier(positionalName(positional)), type: body.columns[positional].type };
+        sql = body.scope ? orderKeySql(column) : column.sql;
+      } else if (body.scope) sql = orderKeySql(emitExpression(item.expr, this.expressionContext(body.scope)));
       else throw new SqlError(104, 'ORDER BY items must appear in the select list if the statement contains a UNION, INTERSECT or EXCEPT operator.', 15);
       return `${sql}${item.descending ? ' DESC' : ''}`;
     });
@@ -224,7 +227,9 @@ function mentions(query: Query, name: string): boolean {
 function forJson(inner: string, columns: OutputColumn[], options: NonNullable<Query['forJson']>): CompiledQuery {
   const members = columns.map((c, i) => {
     const value = quoteIdentifier(positionalName(i));
-    const json = c.type?.name === 'bit' ? `json(CASE WHEN ${value} IS NULL THEN NULL WHEN ${value} THEN 'true' ELSE 'false' END)` : value;
+    let json = c.type?.name === 'bit' ? `json(CASE WHEN ${value} IS NULL THEN NULL WHEN ${value} THEN 'true' ELSE 'false' END)` : value;
+    // A decimal is a JSON number written at its scale, as SQL Server writes it (exact text included).
+    if (c.type && typeFamily(c.type) === 'exact') json = `json(hcm_dec_text(${value}, ${c.type.name.endsWith('money') ? 4 : c.type.scale ?? 0}))`;
     return `${quoteString(c.name)}, ${json}`;
   });
   const object = options.includeNulls ? `json_object(${members.join(', ')})` : `json_patch('{}', json_object(${members.join(', ')}))`;

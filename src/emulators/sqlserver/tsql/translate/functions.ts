@@ -8,7 +8,7 @@ import type { Expr, OrderItem } from '../ast';
 import { BIGINT, dominantType, formatType, INT, MAX_LENGTH, NVARCHAR_4000, SqlType, SYSNAME, typeFamily } from '../../sql-type';
 import { SqlError, sqlErrors } from '../sql-error';
 import { quoteString } from './context';
-import { coerceTo, emitExpression, exact, ExpressionContext, Typed } from './emit-expression';
+import { coerceTo, emitExpression, exact, ExpressionContext, orderKeySql, Typed } from './emit-expression';
 
 type Handler = (args: Typed[], ctx: ExpressionContext, call: Expr & { kind: 'call' }) => Typed;
 
@@ -197,8 +197,15 @@ function emitAggregate(expr: Expr & { kind: 'call' }, args: Typed[], ctx: Expres
   switch (expr.name) {
     case 'COUNT': return { sql: `count(${inner})`, type: INT };
     case 'COUNT_BIG': return { sql: `count(${inner})`, type: BIGINT };
-    case 'MIN': case 'MAX': return { sql: `${expr.name.toLowerCase()}(${inner})`, type, nullable: true };
-    case 'SUM': return { sql: `sum(${inner})`, type: sumType(type), nullable: true };
+    case 'MIN': case 'MAX': {
+      // By numeric value: a column may hold REALs and exact texts (exact-decimal.ts). Not as window functions (no inverse).
+      const exactMinMax = type !== null && typeFamily(type) === 'exact' && !expr.over;
+      return { sql: `${exactMinMax ? 'hcm_dec_' : ''}${expr.name.toLowerCase()}(${inner})`, type, nullable: true };
+    }
+    case 'SUM': {
+      const exactSum = type !== null && typeFamily(type) === 'exact';
+      return { sql: `${exactSum ? 'hcm_dec_sum' : 'sum'}(${inner})`, type: sumType(type), nullable: true };
+    }
     case 'AVG': {
       const result = avgType(type);
       const integer = result && typeFamily(result) === 'integer';
@@ -213,7 +220,7 @@ function emitAggregate(expr: Expr & { kind: 'call' }, args: Typed[], ctx: Expres
 }
 
 function orderSql(items: OrderItem[], ctx: ExpressionContext): string {
-  return items.map((item) => `${emitExpression(item.expr, ctx).sql}${item.descending ? ' DESC' : ''}`).join(', ');
+  return items.map((item) => `${orderKeySql(emitExpression(item.expr, ctx))}${item.descending ? ' DESC' : ''}`).join(', ');
 }
 
 function sumType(type: SqlType | null): SqlType | null {
@@ -237,7 +244,7 @@ function avgType(type: SqlType | null): SqlType | null {
 function withWindow(result: Typed, expr: Expr & { kind: 'call' }, ctx: ExpressionContext): Typed {
   if (!expr.over) return result;
   const partition = expr.over.partitionBy.map((e) => emitExpression(e, ctx).sql);
-  const order = expr.over.orderBy.map((item) => `${emitExpression(item.expr, ctx).sql}${item.descending ? ' DESC' : ''}`);
+  const order = expr.over.orderBy.map((item) => `${orderKeySql(emitExpression(item.expr, ctx))}${item.descending ? ' DESC' : ''}`);
   const parts = [
     partition.length ? `PARTITION BY ${partition.join(', ')}` : '',
     order.length ? `ORDER BY ${order.join(', ')}` : '',
