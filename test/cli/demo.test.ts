@@ -3,6 +3,8 @@ import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
+import net from 'node:net';
+import { spawnSync } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 
 const hcm = path.join(__dirname, '../../../bin/hcm.js');
@@ -54,5 +56,20 @@ describe('hcm demo (what npm start runs)', () => {
     child.kill('SIGINT');
     assert.equal(await exit, 0, lines.join('\n'));
     assert.equal(fs.existsSync(home), false, 'the temporary HCM_HOME was left behind');
+  });
+
+  it('says which port is taken, and how to choose another, changing nothing', async () => {
+    const blocker = net.createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => blocker.once('listening', resolve));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const run = spawnSync(process.execPath, [hcm, 'demo', '--relay-port', String(port), '--sql-port', '0', '--listener-port', '0', '--connector-port', '0'], { encoding: 'utf8', timeout: 60_000 });
+      assert.equal(run.status, 2, run.stdout + run.stderr);
+      assert.match(run.stderr, new RegExp(`Port ${port} on 127\\.0\\.0\\.1 is already in use.*--relay-port 0`));
+      const home = /^HCM_HOME for this demo: (.+)$/m.exec(run.stdout)?.[1];
+      assert.ok(home && !fs.existsSync(home), 'the temporary HCM_HOME was left behind');
+    } finally {
+      blocker.close();
+    }
   });
 });
