@@ -93,6 +93,12 @@ INSERT INTO dbo.hcmt_Instants (Id, At) VALUES
     assert.deepEqual(row, { Total: '24691357802469135781.7469135781', Least: '1.5000000000', Most: WIDE, Small: '-0.0001' });
   });
 
+  it('adds, subtracts and multiplies decimals and money in decimal, not in doubles', async () => {
+    const [row] = (await context.pool.request().query(`SELECT CONVERT(varchar(30), a.S - b.S) AS Difference, CONVERT(varchar(30), a.S * 10) AS Product,
+  CONVERT(varchar(30), CAST(a.M - 0.0007 AS decimal(19,4))) AS Money FROM dbo.hcmt_Exact a JOIN dbo.hcmt_Exact b ON b.Id = 4 WHERE a.Id = 1`)).recordset;
+    assert.deepEqual(row, { Difference: '99999999999998.4999', Product: '999999999999999.9990', Money: '922337203685477.5800' });
+  });
+
   it('updates a wide decimal from a literal and from a CAST without losing digits', async () => {
     await context.pool.request().query(`UPDATE dbo.hcmt_Exact SET D = -${WIDE_NEIGHBOUR}, M = CAST('-922337203685477.5807' AS money) WHERE Id = 5`);
     assert.deepEqual(await firstColumn(context, 'SELECT CONVERT(varchar(60), D) FROM dbo.hcmt_Exact WHERE Id = 5'), [`-${WIDE_NEIGHBOUR}`]);
@@ -113,6 +119,8 @@ INSERT INTO dbo.hcmt_Instants (Id, At) VALUES
     assert.deepEqual(await firstColumn(context, "SELECT Id FROM dbo.hcmt_Instants WHERE At IN ('2024-01-01T10:00:00+00:00', '2024-01-01T09:30:00+01:00') ORDER BY Id"), [2, 3]);
     assert.deepEqual(await firstColumn(context, 'SELECT a.Id FROM dbo.hcmt_Instants a JOIN dbo.hcmt_Instants b ON b.Id = 1 AND a.At = b.At'), [1]);
     assert.deepEqual(await firstColumn(context, 'SELECT CAST(At AS nvarchar(40)) FROM dbo.hcmt_Instants WHERE Id = 1'), ['2024-01-01 10:00:00.0000000 +02:00']);
+    const [extremes] = (await context.pool.request().query('SELECT CAST(MIN(At) AS nvarchar(40)) AS Earliest, CAST(MAX(At) AS nvarchar(40)) AS Latest FROM dbo.hcmt_Instants')).recordset;
+    assert.deepEqual(extremes, { Earliest: '2024-01-01 10:00:00.0000000 +02:00', Latest: '2024-01-01 05:00:00.0000000 -05:00' });
     const [row] = (await context.pool.request().query('SELECT At FROM dbo.hcmt_Instants WHERE Id = 3')).recordset;
     assert.equal((row.At as Date).toISOString(), '2024-01-01T10:00:00.000Z');
   });

@@ -43,6 +43,17 @@ export const ORDERING_FUNCTIONS: Record<string, (...args: Value[]) => Value> = {
     return scaled ? formatScaled(rescale(scaled, Number(scale))) : value;
   },
   hcm_dto_utc: (value) => utcInstant(value),
+  /** + - * on exact numbers in decimal (exact() then rounds to the result type's scale); anything unreadable falls back to doubles. */
+  hcm_dec_arith: (op, left, right) => {
+    if (left === null || right === null) return null;
+    const a = readScaled(left);
+    const b = readScaled(right);
+    if (!a || !b) return op === '*' ? Number(left) * Number(right) : op === '-' ? Number(left) - Number(right) : Number(left) + Number(right);
+    if (op === '*') return storedScaled({ units: a.units * b.units, scale: a.scale + b.scale });
+    const scale = Math.max(a.scale, b.scale);
+    const sign = op === '-' ? -1n : 1n;
+    return storedScaled({ units: rescale(a, scale).units + sign * rescale(b, scale).units, scale });
+  },
 };
 
 type SumState = { total: Scaled | null; count: number };
@@ -61,7 +72,7 @@ function add(state: SumState, value: Value, sign: 1n | -1n): SumState {
   return state;
 }
 
-/** SUM over decimal and money kept exact (with an inverse so it also works as a window function); MIN and MAX by numeric value. */
+/** SUM over decimal and money kept exact (with an inverse so it also works as a window function); MIN and MAX by numeric value or UTC instant. */
 export function registerOrderingAggregates(db: SqliteDatabase): void {
   db.aggregate('hcm_dec_sum', {
     start: () => ({ total: null, count: 0 }),
@@ -70,16 +81,23 @@ export function registerOrderingAggregates(db: SqliteDatabase): void {
     result: (state: SumState) => (state.total && state.count > 0 ? storedScaled(state.total) : null),
     safeIntegers: true,
   } as Parameters<SqliteDatabase['aggregate']>[1]);
-  const extreme = (sign: number) => ({
+  const extreme = (sign: number, compare: (a: Value, b: Value) => number | null) => ({
     start: () => ({ best: null as Value }),
     step: (state: { best: Value }, value: Value) => {
       if (value === null || value === undefined) return state;
-      if (state.best === null || (compareExact(value, state.best) ?? 0) * sign > 0) state.best = value;
+      if (state.best === null || (compare(value, state.best) ?? 0) * sign > 0) state.best = value;
       return state;
     },
     result: (state: { best: Value }) => state.best,
     safeIntegers: true,
   });
-  db.aggregate('hcm_dec_min', extreme(-1) as Parameters<SqliteDatabase['aggregate']>[1]);
-  db.aggregate('hcm_dec_max', extreme(1) as Parameters<SqliteDatabase['aggregate']>[1]);
+  // datetimeoffset: by UTC instant, returning the value with its own offset.
+  const compareInstants = (a: Value, b: Value) => {
+    const [x, y] = [String(utcInstant(a)), String(utcInstant(b))];
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+  db.aggregate('hcm_dec_min', extreme(-1, compareExact) as Parameters<SqliteDatabase['aggregate']>[1]);
+  db.aggregate('hcm_dec_max', extreme(1, compareExact) as Parameters<SqliteDatabase['aggregate']>[1]);
+  db.aggregate('hcm_dto_min', extreme(-1, compareInstants) as Parameters<SqliteDatabase['aggregate']>[1]);
+  db.aggregate('hcm_dto_max', extreme(1, compareInstants) as Parameters<SqliteDatabase['aggregate']>[1]);
 }

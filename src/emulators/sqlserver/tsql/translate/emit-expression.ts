@@ -194,6 +194,10 @@ function emitArithmetic(op: string, left: Typed, right: Typed): Typed {
     case '%': return { sql: `hcm_mod(${left.sql}, ${right.sql})`, type };
     case '^': return { sql: `((${left.sql} | ${right.sql}) - (${left.sql} & ${right.sql}))`, type };
     default: {
+      // Decimal arithmetic in decimal, so values wider than a double stay exact (see exact-decimal.ts).
+      if (type && typeFamily(type) === 'exact' && lf && rf && EXACT_OPERANDS.has(lf) && EXACT_OPERANDS.has(rf) && (op === '+' || op === '-' || op === '*')) {
+        return exact({ sql: `hcm_dec_arith('${op}', ${left.sql}, ${right.sql})`, type });
+      }
       // Exact and approximate operands may sit in SQLite as integers; make the arithmetic real.
       const l = !integer && lf !== 'exact' && lf !== 'approximate' ? `CAST(${left.sql} AS REAL)` : left.sql;
       return exact({ sql: `(${l} ${op} ${right.sql})`, type });

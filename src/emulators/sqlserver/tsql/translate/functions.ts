@@ -199,8 +199,8 @@ function emitAggregate(expr: Expr & { kind: 'call' }, args: Typed[], ctx: Expres
     case 'COUNT_BIG': return { sql: `count(${inner})`, type: BIGINT };
     case 'MIN': case 'MAX': {
       // By numeric value: a column may hold REALs and exact texts (exact-decimal.ts). Not as window functions (no inverse).
-      const exactMinMax = type !== null && typeFamily(type) === 'exact' && !expr.over;
-      return { sql: `${exactMinMax ? 'hcm_dec_' : ''}${expr.name.toLowerCase()}(${inner})`, type, nullable: true };
+      const prefix = expr.over || !type ? '' : typeFamily(type) === 'exact' ? 'hcm_dec_' : type.name === 'datetimeoffset' ? 'hcm_dto_' : '';
+      return { sql: `${prefix}${expr.name.toLowerCase()}(${inner})`, type, nullable: true };
     }
     case 'SUM': {
       const exactSum = type !== null && typeFamily(type) === 'exact';
