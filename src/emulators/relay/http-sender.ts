@@ -12,7 +12,6 @@ import type { WebSocketServer } from 'ws';
 import WebSocket from 'ws';
 import { logAccess, Logger } from '../../common/logger';
 import { redactText } from '../../common/redact';
-import { tokenSources } from './auth/auth-scheme';
 import type { Authorizer } from './auth/authorizer';
 import { MAX_CONTROL_CHANNEL_BODY_BYTES, MAX_CONTROL_CHANNEL_HEADER_BYTES } from './constants';
 import type { ListenerChannel } from './control-channel';
@@ -79,15 +78,7 @@ export class HttpSender {
     this.logWhenDone(req, res, tracking, match?.hybridConnection);
     if (!match) return this.refuse(req, res, relayErrors.endpointNotFound(), tracking);
     const hybridConnection = match.hybridConnection;
-    const decision = this.deps.authorizer.authorize({
-      operation: 'send',
-      right: 'Send',
-      hybridConnection,
-      entityPath: hybridConnection.name,
-      resource: `sb://${req.headers.host ?? 'localhost'}/${hybridConnection.name}`,
-      tokens: tokenSources(req.headers, address),
-      now: Date.now(),
-    });
+    const decision = this.deps.authorizer.authorizeSender(req, address, hybridConnection);
     if (decision.outcome === 'rejected') return this.refuse(req, res, decision.error, tracking);
     this.forward(req, res, tracking, hybridConnection, decision.source === 'Authorization');
   }

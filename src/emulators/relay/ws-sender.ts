@@ -10,7 +10,6 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocketServer } from 'ws';
 import { logAccess, Logger } from '../../common/logger';
-import { tokenSources } from './auth/auth-scheme';
 import type { Authorizer } from './auth/authorizer';
 import { MAX_ACCEPT_WAIT_MS } from './constants';
 import type { ListenerChannel } from './control-channel';
@@ -78,15 +77,7 @@ export class WsSender {
     const match = this.deps.registry.match(address.path);
     if (!match) return refuse(relayErrors.endpointNotFound());
     const hybridConnection = match.hybridConnection;
-    const decision = this.deps.authorizer.authorize({
-      operation: 'send',
-      right: 'Send',
-      hybridConnection,
-      entityPath: hybridConnection.name,
-      resource: `sb://${req.headers.host ?? 'localhost'}/${hybridConnection.name}`,
-      tokens: tokenSources(req.headers, address),
-      now: Date.now(),
-    });
+    const decision = this.deps.authorizer.authorizeSender(req, address, hybridConnection);
     if (decision.outcome === 'rejected') return refuse(decision.error);
     const listener = hybridConnection.pickListener();
     if (!listener) return refuse(relayErrors.noListeners(404));

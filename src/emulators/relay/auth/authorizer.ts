@@ -2,10 +2,12 @@
  * Runs the authentication schemes in a fixed order; the first that does not answer "not mine"
  * decides. When none claims the request, it has no usable token: 401.
  */
+import type { IncomingMessage } from 'node:http';
+import type { RelayAddress } from '../relay-address';
 import { relayErrors } from '../relay-errors';
-import type { HybridConnectionRegistry } from '../registry';
+import type { HybridConnection, HybridConnectionRegistry } from '../registry';
 import { AnonymousSenderScheme } from './anonymous-scheme';
-import type { AuthRequest, AuthScheme, AuthVerdict } from './auth-scheme';
+import { AuthRequest, AuthScheme, AuthVerdict, tokenSources } from './auth-scheme';
 import { SasScheme } from './sas-scheme';
 
 export type Decision = Exclude<AuthVerdict, { outcome: 'notMine' }>;
@@ -24,5 +26,18 @@ export class Authorizer {
       if (verdict.outcome !== 'notMine') return verdict;
     }
     return { outcome: 'rejected', error: relayErrors.missingToken() };
+  }
+
+  /** A sender (HTTP or WebSocket) needs Send on its hybrid connection, with a token from any of its three places. */
+  authorizeSender(req: IncomingMessage, address: RelayAddress, hybridConnection: HybridConnection): Decision {
+    return this.authorize({
+      operation: 'send',
+      right: 'Send',
+      hybridConnection,
+      entityPath: hybridConnection.name,
+      resource: `sb://${req.headers.host ?? 'localhost'}/${hybridConnection.name}`,
+      tokens: tokenSources(req.headers, address),
+      now: Date.now(),
+    });
   }
 }

@@ -13,7 +13,8 @@ import { Manifest, emptyManifest } from '../../../../src/config/manifest';
 import { writeManifest } from '../../../../src/config/manifest-store';
 import { SQL_SETTINGS_DEFAULTS, SqlConnectorSettings } from '../../../../src/config/sql-settings';
 import { SqlConnectorSite } from '../../../../src/connectors/sql/site';
-import { RunningTarget } from './targets';
+import { after, before } from 'node:test';
+import { RunningTarget, TargetDefinition } from './targets';
 
 export const SITE = 'MicrosoftSqlConnector_001';
 
@@ -95,4 +96,24 @@ export async function eventually(check: () => Promise<boolean>, deadlineMs: numb
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`Not within ${deadlineMs} ms: ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+}
+
+/**
+ * Registers the suite's hooks: start the target and a connector on it before the tests, and stop
+ * both after them (clearing any response delay a fault test left on the stand-in).
+ */
+export function withConnector(definition: TargetDefinition, ready: (target: RunningTarget, connector: RunningConnector) => void): void {
+  let target: RunningTarget | undefined;
+  let connector: RunningConnector | undefined;
+  before(async () => {
+    const started = await definition.start();
+    target = started;
+    connector = await startConnector(started);
+    ready(started, connector);
+  });
+  after(async () => {
+    target?.standIn?.faults.setResponseDelay(0);
+    await connector?.close();
+    await target?.close();
+  });
 }

@@ -3,9 +3,9 @@
  * (health/ready too), then service again once it is back; dropped connections, a refused login and
  * a slow database (504 QueryTimeout). Only the stand-in can be stopped, so only it runs here.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { RunningConnector, eventually, startConnector } from './connector';
+import { RunningConnector, eventually, startConnector, withConnector } from './connector';
 import { RunningTarget, TARGETS } from './targets';
 
 const definition = TARGETS[0];
@@ -14,14 +14,9 @@ describe(`SQL connector during a database outage (${definition.name})`, () => {
   let target: RunningTarget;
   let connector: RunningConnector;
 
-  before(async () => {
-    target = await definition.start();
-    connector = await startConnector(target);
-  });
-  after(async () => {
-    target?.standIn?.faults.setResponseDelay(0);
-    await connector?.close();
-    await target?.close();
+  withConnector(definition, (t, c) => {
+    target = t;
+    connector = c;
   });
 
   const readOne = () => connector.http.get('/tables/HcmNumbers/items/1');

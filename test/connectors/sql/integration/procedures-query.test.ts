@@ -2,24 +2,18 @@
  * Stored procedures (every result set, output parameters, return value) and the allow-listed
  * /query, through real HTTP against the target; statements outside the allow-list never run.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { RunningConnector, eventually, startConnector } from './connector';
+import { RunningConnector, eventually, withConnector } from './connector';
 import { SECRET_CODE } from './seed';
-import { RunningTarget, TARGETS } from './targets';
+import { TARGETS } from './targets';
 
 for (const definition of TARGETS) {
   describe(`SQL connector procedures and /query (${definition.name})`, { skip: definition.unavailable }, () => {
-    let target: RunningTarget;
     let connector: RunningConnector;
 
-    before(async () => {
-      target = await definition.start();
-      connector = await startConnector(target);
-    });
-    after(async () => {
-      await connector?.close();
-      await target?.close();
+    withConnector(definition, (_target, c) => {
+      connector = c;
     });
 
     it('returns both result sets, the output parameter and the return value of a procedure', async () => {

@@ -2,9 +2,9 @@
  * Reading through real HTTP → connector → mssql → target: discovery, metadata, paging through
  * 10,000 rows, query options, exact types, and injection attempts in every read path.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { RunningConnector, startConnector } from './connector';
+import { RunningConnector, withConnector } from './connector';
 import { NUMBER_ROWS, SECRET_CODE } from './seed';
 import { RunningTarget, TARGETS } from './targets';
 
@@ -24,13 +24,9 @@ for (const definition of TARGETS) {
       return response;
     };
 
-    before(async () => {
-      target = await definition.start();
-      connector = await startConnector(target);
-    });
-    after(async () => {
-      await connector?.close();
-      await target?.close();
+    withConnector(definition, (t, c) => {
+      target = t;
+      connector = c;
     });
 
     it('answers the root with IIS\'s 403.14 page, /health and /health/ready', async () => {

@@ -4,9 +4,9 @@
  * table triggers with their opaque triggerState.
  */
 import http from 'node:http';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { RunningConnector, eventually, startConnector } from './connector';
+import { RunningConnector, eventually, withConnector } from './connector';
 import { RunningTarget, TARGETS } from './targets';
 
 /** Sends GET and destroys the connection after `ms`, before the answer is complete. */
@@ -26,14 +26,9 @@ for (const definition of TARGETS) {
     let target: RunningTarget;
     let connector: RunningConnector;
 
-    before(async () => {
-      target = await definition.start();
-      connector = await startConnector(target);
-    });
-    after(async () => {
-      target?.standIn?.faults.setResponseDelay(0);
-      await connector?.close();
-      await target?.close();
+    withConnector(definition, (t, c) => {
+      target = t;
+      connector = c;
     });
 
     it('poll: 202 with Retry-After when the Data Available Query counts 0', async () => {

@@ -3,24 +3,18 @@
  * select, update and delete, SQL errors mapped to 409/400, request size limits, and whereClause
  * injection attempts (no row outside the filter is touched or returned).
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { RunningConnector, eventually, startConnector } from './connector';
+import { RunningConnector, eventually, withConnector } from './connector';
 import { SECRET_CODE } from './seed';
-import { RunningTarget, TARGETS } from './targets';
+import { TARGETS } from './targets';
 
 for (const definition of TARGETS) {
   describe(`SQL connector writes (${definition.name})`, { skip: definition.unavailable }, () => {
-    let target: RunningTarget;
     let connector: RunningConnector;
 
-    before(async () => {
-      target = await definition.start();
-      connector = await startConnector(target);
-    });
-    after(async () => {
-      await connector?.close();
-      await target?.close();
+    withConnector(definition, (_target, c) => {
+      connector = c;
     });
 
     const customerCount = async () => (await connector.query<{ n: number }>('SELECT COUNT(*) AS n FROM dbo.HcmCustomers'))[0].n;
