@@ -78,13 +78,10 @@ export async function startChain(options: ChainOptions): Promise<Chain> {
         manifest.listener.port = options.listenerPort === 0 ? await anyFreeLoopbackPort() : options.listenerPort;
         return manifest;
       });
-      const errors: string[] = [];
-      const code = await runCommand(setupCommand, [
-        '--home', options.home, '--config-string', relay.connectionString(DEMO_HYBRID_CONNECTION), '--sql-server', '127.0.0.1',
-        '--sql-port', String(sql.address().port), '--database', DEMO_DATABASE, '--user', DEMO_LOGIN.user,
+      await runSetup(options.home, relay.connectionString(DEMO_HYBRID_CONNECTION), [
+        '--sql-server', '127.0.0.1', '--sql-port', String(sql.address().port), '--database', DEMO_DATABASE, '--user', DEMO_LOGIN.user,
         '--procedures', DEMO_PROCEDURES.join(','), ...(options.setupFlags ?? []),
-      ], { stdout: discard(), stderr: collect(errors), stdin: process.stdin, env: { HCM_SQL_PASSWORD: DEMO_LOGIN.password } });
-      if (code !== 0) throw new Error(`hcm setup failed: ${errors.join('').trim()}`);
+      ], DEMO_LOGIN.password);
       if (options.connectorPort !== undefined) {
         const port = options.connectorPort === 0 ? await anyFreeLoopbackPort() : options.connectorPort;
         await updateManifest(options.home, (manifest) => {
@@ -106,6 +103,18 @@ export async function startChain(options: ChainOptions): Promise<Chain> {
     await stop();
     throw error;
   }
+}
+
+/** Runs `hcm setup` in-process (the same command a person runs); throws with its message when it refuses. */
+export async function runSetup(home: string, configString: string, flags: string[], sqlPassword?: string): Promise<void> {
+  const errors: string[] = [];
+  const code = await runCommand(setupCommand, ['--home', home, '--config-string', configString, ...flags], {
+    stdout: discard(),
+    stderr: collect(errors),
+    stdin: process.stdin,
+    env: sqlPassword === undefined ? {} : { HCM_SQL_PASSWORD: sqlPassword },
+  });
+  if (code !== 0) throw new Error(`hcm setup failed: ${errors.join('').trim()}`);
 }
 
 /** Ready means: the connector reaches its database and the listener holds its relay connection. */

@@ -7,11 +7,8 @@ import { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import sql from 'mssql';
-import { setupCommand } from '../../src/cli/commands/setup';
-import { waitUntilServing } from '../../src/cli/demo-chain';
-import { runCommand } from '../../src/cli/run-command';
+import { runSetup, waitUntilServing } from '../../src/cli/demo-chain';
 import { parseConfigurationString } from '../../src/config/connection-string';
 import { ConnectorEntry, Manifest } from '../../src/config/manifest';
 import { logDirectory, readManifest, updateManifest } from '../../src/config/manifest-store';
@@ -32,17 +29,6 @@ export interface BenchEnvironment {
   echoPort: number;
   pids: { listener: number; connector: number };
   stop(): Promise<void>;
-}
-
-const quiet = () => new Writable({ write: (_c, _e, done) => done() });
-
-async function setup(home: string, configString: string, extra: string[], password?: string): Promise<void> {
-  const errors: string[] = [];
-  const code = await runCommand(setupCommand, ['--home', home, '--config-string', configString, ...extra], {
-    stdout: quiet(), stderr: new Writable({ write: (c, _e, done) => { errors.push(String(c)); done(); } }), stdin: process.stdin,
-    env: password === undefined ? {} : { HCM_SQL_PASSWORD: password },
-  });
-  if (code !== 0) throw new Error(`hcm setup failed: ${errors.join('')}`);
 }
 
 /** `benchRows`: rows seeded into dbo.BenchRows before the sites start (their catalog is then current). */
@@ -68,8 +54,8 @@ export async function startEnvironment(benchRows: number): Promise<BenchEnvironm
     const echoPort = Number(echo.matches[0][1]);
 
     await updateManifest(home, async (m) => ({ ...m, listener: { ...m.listener, port: await anyFreeLoopbackPort() } }));
-    await setup(home, strings.get('sql-orders')!, ['--sql-server', '127.0.0.1', '--sql-port', sqlPort, '--database', dbName, '--user', user], password);
-    await setup(home, strings.get('echo')!, []);
+    await runSetup(home, strings.get('sql-orders')!, ['--sql-server', '127.0.0.1', '--sql-port', sqlPort, '--database', dbName, '--user', user], password);
+    await runSetup(home, strings.get('echo')!, []);
     // The echo "connector" is the echo server; large results come back in one page. The SQL
     // connector takes any free port, not 6569 upward, so runs beside other tests never collide.
     const connectorPort = await anyFreeLoopbackPort();

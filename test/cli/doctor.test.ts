@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { Chain, startChain, waitUntilServing } from '../../src/cli/demo-chain';
+import { describe, it } from 'node:test';
+import { Chain, waitUntilServing } from '../../src/cli/demo-chain';
+import { useChain } from './chain-fixture';
 import { waitFor } from '../../src/cli/progress';
 import { readManifest, updateManifest } from '../../src/config/manifest-store';
 import { runHcm } from './run-hcm';
@@ -25,14 +24,11 @@ function failed(checks: Check[]): string[] {
 }
 
 describe('hcm doctor', () => {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'hcm-doctor-'));
   let chain: Chain;
-  before(async () => {
-    chain = await startChain({ home, relayPort: 0, sqlPort: 0, listenerPort: 0, connectorPort: 0, siteEnv: { HCM_LOG_LEVEL: 'silent' } });
-  });
-  after(async () => {
-    await chain?.stop();
-    fs.rmSync(home, { recursive: true, force: true });
+  let home: string;
+  useChain('hcm-doctor-', (started, folder) => {
+    chain = started;
+    home = folder;
   });
 
   it('passes every check on a healthy demo installation', async () => {

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { Chain, startChain, waitUntilServing } from '../../src/cli/demo-chain';
+import { describe, it } from 'node:test';
+import { Chain, waitUntilServing } from '../../src/cli/demo-chain';
+import { useChain } from '../cli/chain-fixture';
 import { waitFor } from '../../src/cli/progress';
 import { parseConfigurationString } from '../../src/config/connection-string';
 import { readManifest } from '../../src/config/manifest-store';
@@ -11,14 +9,11 @@ import { createHybridConnectionToken, httpUri } from '../../src/relay/uris';
 import { runHcm } from '../cli/run-hcm';
 
 describe('hcm start (the standalone host) running the demo chain', () => {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'hcm-host-'));
   let chain: Chain;
-  before(async () => {
-    chain = await startChain({ home, relayPort: 0, sqlPort: 0, listenerPort: 0, connectorPort: 0, siteEnv: { HCM_LOG_LEVEL: 'silent' } });
-  });
-  after(async () => {
-    await chain?.stop();
-    fs.rmSync(home, { recursive: true, force: true });
+  let home: string;
+  useChain('hcm-host-', (started, folder) => {
+    chain = started;
+    home = folder;
   });
 
   const call = async (entityPath: string, suffix: string) => {
