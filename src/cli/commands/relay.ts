@@ -1,6 +1,6 @@
 /** `hcm relay`: runs the local Azure Relay (Hybrid Connections) emulator until SIGINT/SIGTERM. */
 import { createLogger } from '../../common/logger';
-import { RelayEmulator } from '../../emulators/relay';
+import type { RelayEmulator } from '../../emulators/relay';
 import { DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT, DEV_PRIMARY_KEY, ROOT_RULE_NAME } from '../../emulators/relay/constants';
 import { RelayConfigError } from '../../emulators/relay/config-file';
 import { hybridConnectionNameProblem } from '../../emulators/relay/model';
@@ -71,7 +71,9 @@ function parseHybridConnections(values: string[]): Array<{ name: string; require
   });
 }
 
-function createRelay(context: CommandContext): RelayEmulator {
+async function createRelay(context: CommandContext): Promise<RelayEmulator> {
+  // The emulator (ws and a hundred modules) loads only when this command runs, not for every hcm call.
+  const { RelayEmulator } = await import('../../emulators/relay/relay-emulator');
   const env = context.env;
   const list = context.options['hybrid-connection'];
   try {
@@ -103,7 +105,7 @@ export const relayCommand: Command = {
     strict: { type: 'boolean' },
   },
   async run(context) {
-    const relay = createRelay(context);
+    const relay = await createRelay(context);
     await relay.start();
     const { host, port } = relay.address();
     const names = relay.hybridConnections().map((hc) => hc.name);

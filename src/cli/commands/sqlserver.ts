@@ -1,7 +1,7 @@
 /** `hcm sqlserver`: runs the SQL Server stand-in (TDS over SQLite) until SIGINT/SIGTERM. */
 import fs from 'node:fs';
 import { createLogger, silentLogger } from '../../common/logger';
-import { DEMO_DATABASE, DEMO_LOGIN, demoSeedSql, SqlServerStandIn } from '../../emulators/sqlserver';
+import { DEMO_DATABASE, DEMO_LOGIN, demoSeedSql } from '../../emulators/sqlserver/demo';
 import { Command, EXIT_OK, stringOption, UsageError } from '../command';
 import { untilSignal } from '../signals';
 
@@ -51,6 +51,8 @@ export const sqlserverCommand: Command = {
     } catch (error) {
       throw new UsageError(`--seed ${seedFile}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}.`);
     }
+    // The stand-in loads only when this command runs, not for every hcm call.
+    const { SqlServerStandIn } = await import('../../emulators/sqlserver/server');
     const server = new SqlServerStandIn({ port, seedSql, dataFile: stringOption(context, 'data'), logger: context.env.HCM_LOG_LEVEL ? createLogger({ name: 'sqlserver-stand-in' }) : silentLogger() });
     await server.start();
     context.print(server.connectionString());
