@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { anyFreeLoopbackPort } from '../../src/config/names';
 import { SiteProcess } from '../../src/host/site-process';
 
 /** A minimal site: answers its name and environment on PORT, like a real site entry would. */
@@ -13,14 +13,6 @@ const server = http.createServer((req, res) => res.end(JSON.stringify({ site: pr
 server.listen(Number(process.env.PORT), '127.0.0.1', () => console.log('listening on ' + process.env.PORT));
 process.on('SIGTERM', () => { console.log('stopping gracefully'); server.close(() => process.exit(0)); });
 `;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface SiteAnswer {
   site: string;
@@ -45,7 +37,7 @@ describe('SiteProcess', () => {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('runs the site with PORT, HCM_HOME and HCM_SITE_NAME, restarts it when it dies, and stops it gracefully', async () => {
-    const port = await freePort();
+    const port = await anyFreeLoopbackPort();
     const lines: string[] = [];
     const site = new SiteProcess({ site: 'MicrosoftSqlConnector_001', script, port }, { home: dir, logDir: path.join(dir, 'logs'), onLine: (_s, line) => lines.push(line) });
     site.start();
