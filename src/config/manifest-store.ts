@@ -62,13 +62,13 @@ export function readManifest(home: string): Manifest {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyManifest();
-    throw new Error(`Cannot read ${file}: ${(error as Error).message}`);
+    throw new Error(`Cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): run as a user allowed to read HCM_HOME (administrators and NetworkService on Windows, its owner elsewhere), or choose another folder with --home.`);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${file} is not valid JSON: ${(error as Error).message}`);
+    throw new Error(`${file} is not valid JSON (${(error as Error).message}): restore it from a backup, or fix it by hand against docs/manifest.schema.json.`);
   }
   return validateManifest(parsed, file);
 }
