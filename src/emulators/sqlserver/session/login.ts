@@ -31,45 +31,50 @@ export interface LoginSettings {
 }
 
 export type LoginOutcome =
-  | { ok: true; login: Login7; response: Buffer; packetSize: number }
+  | { ok: true; login: Login7; response: Buffer; packetSize: number; tdsVersion: number }
   | { ok: false; response: Buffer; reason: string };
 
-const KNOWN_VERSIONS = new Set<number>(Object.values(TdsVersion));
+const KNOWN_VERSIONS = [...new Set<number>(Object.values(TdsVersion))].sort((a, b) => b - a);
 
-function messageToken(error: SqlError, serverName: string): Buffer {
-  return writeServerMessage({ number: error.number, state: error.state, severity: error.severity, message: error.message, serverName, procName: '', lineNumber: 1 });
+/** The newest version the stand-in speaks that is not newer than the client's (7.1 at the least). */
+function negotiatedVersion(requested: number): number {
+  return KNOWN_VERSIONS.find((version) => version <= requested) ?? TdsVersion.V7_1;
 }
 
-function failure(errors: SqlError[], serverName: string, reason: string): LoginOutcome {
-  const tokens = errors.map((e) => messageToken(e, serverName));
-  tokens.push(writeDone({ kind: 'done', status: DoneStatus.Error, command: 0, rowCount: 0n }));
+function messageToken(error: SqlError, serverName: string, tdsVersion: number): Buffer {
+  return writeServerMessage({ number: error.number, state: error.state, severity: error.severity, message: error.message, serverName, procName: '', lineNumber: 1 }, tdsVersion);
+}
+
+function failure(errors: SqlError[], serverName: string, reason: string, tdsVersion: number): LoginOutcome {
+  const tokens = errors.map((e) => messageToken(e, serverName, tdsVersion));
+  tokens.push(writeDone({ kind: 'done', status: DoneStatus.Error, command: 0, rowCount: 0n }, tdsVersion));
   return { ok: false, response: Buffer.concat(tokens), reason };
 }
 
 export function login(payload: Buffer, settings: LoginSettings): LoginOutcome {
   const request = readLogin7(payload);
+  const tdsVersion = negotiatedVersion(request.tdsVersion);
   const { serverName } = settings;
   if (settings.clientWantsEncryption) {
     const error = new SqlError(18456, "Login failed: the client asked for encryption, which the SQL Server stand-in does not offer (no TLS). Connect with 'encrypt: false' (Encrypt=false).", 14, 1);
-    return failure([error], serverName, 'client required encryption');
+    return failure([error], serverName, 'client required encryption', tdsVersion);
   }
   if ((request.optionFlags2 & LoginFlags.Flags2IntegratedSecurity) || request.sspiLength > 0) {
-    return failure([new SqlError(18452, 'Login failed. The login is from an untrusted domain and cannot be used with Integrated authentication.', 14, 1)], serverName, 'integrated authentication');
+    return failure([new SqlError(18452, 'Login failed. The login is from an untrusted domain and cannot be used with Integrated authentication.', 14, 1)], serverName, 'integrated authentication', tdsVersion);
   }
   if (request.features.includes(FeatureId.FedAuth)) {
-    return failure([new SqlError(18456, 'Login failed: the SQL Server stand-in supports SQL authentication only (no Microsoft Entra ID).', 14, 1)], serverName, 'federated authentication');
+    return failure([new SqlError(18456, 'Login failed: the SQL Server stand-in supports SQL authentication only (no Microsoft Entra ID).', 14, 1)], serverName, 'federated authentication', tdsVersion);
   }
   const known = settings.logins.find((l) => l.user.toLowerCase() === request.userName.toLowerCase());
   if (!known || known.password !== request.password) {
-    return failure([sqlErrors.loginFailed(request.userName)], serverName, known ? 'wrong password' : 'unknown login');
+    return failure([sqlErrors.loginFailed(request.userName)], serverName, known ? 'wrong password' : 'unknown login', tdsVersion);
   }
   const database = request.database || settings.database;
   if (database.toLowerCase() !== settings.database.toLowerCase()) {
-    return failure([sqlErrors.cannotOpenDatabase(database), sqlErrors.loginFailed(request.userName)], serverName, `unknown database ${database}`);
+    return failure([sqlErrors.cannotOpenDatabase(database), sqlErrors.loginFailed(request.userName)], serverName, `unknown database ${database}`, tdsVersion);
   }
   const packetSize = Math.min(MAX_PACKET_SIZE, Math.max(MIN_PACKET_SIZE, request.packetSize || 4096));
-  const tdsVersion = KNOWN_VERSIONS.has(request.tdsVersion) && request.tdsVersion < TdsVersion.V7_4 ? request.tdsVersion : TdsVersion.V7_4;
-  const info = (number: number, message: string) => writeServerMessage({ number, state: 1, severity: 0, message, serverName, procName: '', lineNumber: 1 });
+  const info = (number: number, message: string) => writeServerMessage({ number, state: 1, severity: 0, message, serverName, procName: '', lineNumber: 1 }, tdsVersion);
   const response = Buffer.concat([
     writeTextEnvChange(EnvChangeType.Database, settings.database, 'master'),
     info(5701, `Changed database context to '${settings.database}'.`),
@@ -81,7 +86,7 @@ export function login(payload: Buffer, settings: LoginSettings): LoginOutcome {
       version: { major: SERVER_VERSION.major, minor: SERVER_VERSION.minor, buildHigh: SERVER_VERSION.build >> 8, buildLow: SERVER_VERSION.build & 0xff },
     }),
     writeTextEnvChange(EnvChangeType.PacketSize, String(packetSize), String(request.packetSize || 4096)),
-    writeDone({ kind: 'done', status: DoneStatus.Final, command: 0, rowCount: 0n }),
+    writeDone({ kind: 'done', status: DoneStatus.Final, command: 0, rowCount: 0n }, tdsVersion),
   ]);
-  return { ok: true, login: { ...request, database, password: '' }, response, packetSize };
+  return { ok: true, login: { ...request, database, password: '' }, response, packetSize, tdsVersion };
 }

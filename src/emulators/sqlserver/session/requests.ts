@@ -19,14 +19,14 @@ import type { ResponseWriter } from './response-writer';
 export type RequestHandler = (session: SqlSession, message: IncomingMessage, response: ResponseWriter) => Promise<void>;
 
 export const handleSqlBatch: RequestHandler = async (session, message, response) => {
-  const { text } = readSqlBatch(message.payload);
+  const { text } = readSqlBatch(message.payload, response.tdsVersion);
   const executor = new Executor(session, response);
   await executor.runBatch(text);
   response.finish('done', executor.hadError);
 };
 
 export const handleRpc: RequestHandler = async (session, message, response) => {
-  const request = readRpcRequest(message.payload);
+  const request = readRpcRequest(message.payload, response.tdsVersion);
   const executor = new Executor(session, response);
   for (let i = 0; i < request.calls.length; i++) {
     const call = request.calls[i];
@@ -64,7 +64,7 @@ export const handleBulkLoad: RequestHandler = async (session, message, response)
 };
 
 export const handleTransactionManager: RequestHandler = async (session, message, response) => {
-  const request = readTransactionManagerRequest(message.payload);
+  const request = readTransactionManagerRequest(message.payload, response.tdsVersion);
   const executor = new Executor(session, response);
   await executor.guard(async () => {
     switch (request.requestType) {

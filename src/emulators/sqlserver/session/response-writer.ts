@@ -5,7 +5,9 @@
  */
 import { MessageWriter } from '../protocol/message-writer';
 import { PacketType } from '../protocol/packet';
-import { writeColMetadata, ResultColumn } from '../protocol/tokens/col-metadata';
+import { wireColumns, writeColMetadata, ResultColumn } from '../protocol/tokens/col-metadata';
+import type { WireType } from '../protocol/types/wire-type';
+import { hasPlpAndHeaders, LATEST_TDS_VERSION } from '../protocol/tds-version';
 import { writeRow } from '../protocol/tokens/row';
 import { DoneKind, DoneStatus, writeDone } from '../protocol/tokens/done';
 import { writeServerMessage } from '../protocol/tokens/info-error';
@@ -18,9 +20,13 @@ import type { SqlType, StoredValue } from '../sql-type';
 
 export class ResponseWriter implements ResultSink {
   private readonly controller = new AbortController();
-  private columnsOfRows: ResultColumn[] = [];
+  private columnsOfRows: WireType[] = [];
 
-  constructor(private readonly writer: MessageWriter, private readonly serverName: string, private readonly onRow: () => void = () => undefined) {
+  /** `tdsVersion`: what the client logged in with; token layouts and wire types follow it. */
+  constructor(
+    private readonly writer: MessageWriter, private readonly serverName: string, private readonly onRow: () => void = () => undefined,
+    readonly tdsVersion: number = LATEST_TDS_VERSION,
+  ) {
     writer.begin(PacketType.TabularResult);
   }
 
@@ -33,8 +39,8 @@ export class ResponseWriter implements ResultSink {
   }
 
   columns(columns: ResultColumn[]): void {
-    this.columnsOfRows = columns;
-    this.writer.write(writeColMetadata(columns));
+    this.columnsOfRows = wireColumns(columns, this.tdsVersion);
+    this.writer.write(writeColMetadata(columns, this.tdsVersion));
   }
 
   row(values: StoredValue[]): Promise<void> | undefined {
@@ -56,18 +62,18 @@ export class ResponseWriter implements ResultSink {
     let status: number = DoneStatus.More;
     if (info.rowCount !== undefined) status |= DoneStatus.Count;
     if (info.error) status |= DoneStatus.Error;
-    this.writer.write(writeDone({ kind: info.inProc ? 'doneInProc' : 'done', status, command: info.command, rowCount: BigInt(info.rowCount ?? 0) }));
+    this.writer.write(writeDone({ kind: info.inProc ? 'doneInProc' : 'done', status, command: info.command, rowCount: BigInt(info.rowCount ?? 0) }, this.tdsVersion));
   }
 
   error(error: SqlError): void {
     this.writer.write(writeServerMessage({
       number: error.number, state: error.state, severity: Math.max(11, error.severity), message: error.message,
       serverName: this.serverName, procName: error.procName, lineNumber: error.lineNumber,
-    }));
+    }, this.tdsVersion));
   }
 
   info(number: number, message: string, procName: string, line: number): void {
-    this.writer.write(writeServerMessage({ number, state: 1, severity: 0, message, serverName: this.serverName, procName, lineNumber: line }));
+    this.writer.write(writeServerMessage({ number, state: 1, severity: 0, message, serverName: this.serverName, procName, lineNumber: line }, this.tdsVersion));
   }
 
   returnStatus(value: number): void {
@@ -75,10 +81,12 @@ export class ResponseWriter implements ResultSink {
   }
 
   returnValue(value: { ordinal: number; name: string; type: SqlType; value: StoredValue }): void {
-    this.writer.write(writeReturnValue({ ...value, name: value.name.startsWith('@') ? value.name : `@${value.name}` }));
+    this.writer.write(writeReturnValue({ ...value, name: value.name.startsWith('@') ? value.name : `@${value.name}` }, this.tdsVersion));
   }
 
+  /** Transaction ENVCHANGEs exist from TDS 7.2 on; older clients track transactions themselves. */
   transactionChanged(event: 'begin' | 'commit' | 'rollback', descriptor: Buffer): void {
+    if (!hasPlpAndHeaders(this.tdsVersion)) return;
     const empty = Buffer.alloc(0);
     if (event === 'begin') this.writer.write(writeBinaryEnvChange(EnvChangeType.BeginTransaction, descriptor, empty));
     else this.writer.write(writeBinaryEnvChange(event === 'commit' ? EnvChangeType.CommitTransaction : EnvChangeType.RollbackTransaction, empty, descriptor));
@@ -95,12 +103,12 @@ export class ResponseWriter implements ResultSink {
   /** Ends the message with the final DONE or DONEPROC (no DONE_MORE). */
   finish(kind: DoneKind, error: boolean): void {
     const status = error ? DoneStatus.Error : DoneStatus.Final;
-    this.writer.write(writeDone({ kind, status, command: 0, rowCount: 0n }));
+    this.writer.write(writeDone({ kind, status, command: 0, rowCount: 0n }, this.tdsVersion));
     this.writer.end();
   }
 }
 
 /** A message with only DONE(ATTN): the acknowledgement of a client's ATTENTION (MS-TDS 3.2.5.7). */
-export function sendAttentionAck(writer: MessageWriter): void {
-  writer.send(PacketType.TabularResult, writeDone({ kind: 'done', status: DoneStatus.Attention, command: 0, rowCount: 0n }));
+export function sendAttentionAck(writer: MessageWriter, tdsVersion: number = LATEST_TDS_VERSION): void {
+  writer.send(PacketType.TabularResult, writeDone({ kind: 'done', status: DoneStatus.Attention, command: 0, rowCount: 0n }, tdsVersion));
 }

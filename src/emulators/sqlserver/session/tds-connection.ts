@@ -10,6 +10,7 @@ import type { Logger } from '../../../common/logger';
 import { IncomingMessage, MessageReader, ProtocolError } from '../protocol/message-reader';
 import { MessageWriter } from '../protocol/message-writer';
 import { PacketType } from '../protocol/packet';
+import { LATEST_TDS_VERSION } from '../protocol/tds-version';
 import { NotEnoughData } from '../protocol/buffer-readers';
 import { UnsupportedTypeError } from '../protocol/types/type-info';
 import { ResponseWriter, sendAttentionAck } from './response-writer';
@@ -59,6 +60,8 @@ export class TdsConnection {
   private busy = false;
   private current: ResponseWriter | undefined;
   private clientWantsEncryption = false;
+  /** The TDS version the login settled on: token layouts and wire types follow it. */
+  tdsVersion: number = LATEST_TDS_VERSION;
   private readonly closedListeners: Array<() => void> = [];
 
   constructor(readonly socket: Socket, private readonly context: ConnectionContext) {
@@ -119,6 +122,7 @@ export class TdsConnection {
       return;
     }
     const { login: request, packetSize } = outcome;
+    this.tdsVersion = outcome.tdsVersion;
     this.writer.packetSize = packetSize;
     this.reader.maxPacketSize = packetSize;
     this.reader.maxMessageBytes = MAX_REQUEST_BYTES;
@@ -128,7 +132,7 @@ export class TdsConnection {
 
   async onRequest(message: IncomingMessage, handler: RequestHandler): Promise<void> {
     const session = this.session!;
-    const response = new ResponseWriter(this.writer, this.context.server.serverName, this.context.onRowSent);
+    const response = new ResponseWriter(this.writer, this.context.server.serverName, this.context.onRowSent, this.tdsVersion);
     this.current = response;
     try {
       if (message.resetConnection) {
@@ -145,7 +149,7 @@ export class TdsConnection {
       this.endAfterFailure(response, error);
     } finally {
       this.current = undefined;
-      if (response.signal.aborted && this.state !== 'closed') sendAttentionAck(this.writer);
+      if (response.signal.aborted && this.state !== 'closed') sendAttentionAck(this.writer, this.tdsVersion);
     }
   }
 
@@ -177,7 +181,7 @@ export class TdsConnection {
   private onAttention(): void {
     if (this.state !== 'loggedIn') return this.fail(new ProtocolError('ATTENTION before login.'));
     if (this.current) this.current.cancel('ATTENTION');
-    else sendAttentionAck(this.writer);
+    else sendAttentionAck(this.writer, this.tdsVersion);
   }
 
   private fail(error: Error): void {

@@ -3,6 +3,7 @@
  * The transaction descriptor header (type 2) tells which transaction the request runs in.
  */
 import { readBytes, readUInt16LE, readUInt32LE } from '../buffer-readers';
+import { hasPlpAndHeaders, LATEST_TDS_VERSION } from '../tds-version';
 
 /** 2.2.5.3 HeaderType values. */
 export const HeaderType = {
@@ -16,7 +17,9 @@ export interface AllHeaders {
   outstandingRequestCount?: number;
 }
 
-export function readAllHeaders(payload: Buffer, offset: number): { value: AllHeaders; offset: number } {
+/** ALL_HEADERS exist from TDS 7.2 on; a 7.1 request starts with its body (`tdsVersion` tells). */
+export function readAllHeaders(payload: Buffer, offset: number, tdsVersion: number = LATEST_TDS_VERSION): { value: AllHeaders; offset: number } {
+  if (!hasPlpAndHeaders(tdsVersion)) return { value: {}, offset };
   const { value: totalLength } = readUInt32LE(payload, offset);
   if (totalLength < 4) throw new RangeError(`ALL_HEADERS length ${totalLength} is too short.`);
   readBytes(payload, offset, totalLength);

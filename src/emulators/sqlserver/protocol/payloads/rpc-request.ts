@@ -4,6 +4,7 @@
  * status flags (OUTPUT, default), TYPE_INFO and value. Calls are separated by a batch flag.
  */
 import { readAllHeaders, AllHeaders } from './all-headers';
+import { LATEST_TDS_VERSION } from '../tds-version';
 import { readBVarChar, readUInt16LE, readUInt8, readUsVarChar } from '../buffer-readers';
 import { readTypeInfo, TypeInfo } from '../types/type-info';
 import { readValue } from '../types/value-read';
@@ -48,8 +49,8 @@ export interface RpcRequest {
   calls: RpcCall[];
 }
 
-export function readRpcRequest(payload: Buffer): RpcRequest {
-  const { value: headers, offset: start } = readAllHeaders(payload, 0);
+export function readRpcRequest(payload: Buffer, tdsVersion: number = LATEST_TDS_VERSION): RpcRequest {
+  const { value: headers, offset: start } = readAllHeaders(payload, 0, tdsVersion);
   const calls: RpcCall[] = [];
   let offset = start;
   while (offset < payload.length) {

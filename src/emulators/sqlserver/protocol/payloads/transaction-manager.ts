@@ -3,6 +3,7 @@
  * `mssql`'s Transaction API uses BEGIN/COMMIT/ROLLBACK/SAVE through these instead of T-SQL.
  */
 import { readAllHeaders, AllHeaders } from './all-headers';
+import { LATEST_TDS_VERSION } from '../tds-version';
 import { readUInt16LE, readUInt8 } from '../buffer-readers';
 
 /** 2.2.6.9 RequestType values. */
@@ -26,8 +27,8 @@ export interface TransactionManagerRequest {
   name: string;
 }
 
-export function readTransactionManagerRequest(payload: Buffer): TransactionManagerRequest {
-  const { value: headers, offset: afterHeaders } = readAllHeaders(payload, 0);
+export function readTransactionManagerRequest(payload: Buffer, tdsVersion: number = LATEST_TDS_VERSION): TransactionManagerRequest {
+  const { value: headers, offset: afterHeaders } = readAllHeaders(payload, 0, tdsVersion);
   let offset = afterHeaders;
   const type = readUInt16LE(payload, offset);
   const requestType = type.value;

@@ -6,6 +6,7 @@
 import { BufferWriter } from '../buffer-writer';
 import { readBigUInt64LE, readUInt16LE, ReadResult } from '../buffer-readers';
 import { TokenType } from './token-type';
+import { hasPlpAndHeaders, LATEST_TDS_VERSION } from '../tds-version';
 
 /** 2.2.7.6 Status bits. */
 export const DoneStatus = {
@@ -44,8 +45,12 @@ export interface Done {
 
 const TOKEN_OF: Record<DoneKind, number> = { done: TokenType.Done, doneProc: TokenType.DoneProc, doneInProc: TokenType.DoneInProc };
 
-export function writeDone(done: Done): Buffer {
-  return new BufferWriter(13).uint8(TOKEN_OF[done.kind]).uint16le(done.status).uint16le(done.command).uint64le(done.rowCount).toBuffer();
+/** The row count is a LONG before TDS 7.2 and a ULONGLONG after (2.2.7.6). */
+export function writeDone(done: Done, tdsVersion: number = LATEST_TDS_VERSION): Buffer {
+  const writer = new BufferWriter(13).uint8(TOKEN_OF[done.kind]).uint16le(done.status).uint16le(done.command);
+  if (hasPlpAndHeaders(tdsVersion)) writer.uint64le(done.rowCount);
+  else writer.uint32le(Number(BigInt.asUintN(32, done.rowCount)));
+  return writer.toBuffer();
 }
 
 /** Reads the body of a DONE-family token (after its type byte); used by tests and the bulk-load reader. */

@@ -4,18 +4,12 @@
  */
 import { BufferWriter } from '../buffer-writer';
 import { TokenType } from './token-type';
+import { TdsVersion } from '../tds-version';
+
+export { TdsVersion };
 
 /** 2.2.7.14 Interface: SQL_TSQL. */
 export const INTERFACE_TSQL = 1;
-
-/** TDS versions (2.2.6.4 TDSVersion) a client may ask for, and what the stand-in answers. */
-export const TdsVersion = {
-  V7_1: 0x71000001,
-  V7_2: 0x72090002,
-  V7_3A: 0x730a0003,
-  V7_3B: 0x730b0003,
-  V7_4: 0x74000004,
-} as const;
 
 export interface LoginAck {
   tdsVersion: number;

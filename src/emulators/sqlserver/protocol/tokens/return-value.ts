@@ -1,10 +1,11 @@
 /**
  * RETURNVALUE (MS-TDS 2.2.7.18): the value of an OUTPUT parameter after an RPC — ordinal, name,
- * status (1 = output parameter), user type, flags, TYPE_INFO and the value.
+ * status (1 = output parameter), user type (USHORT before TDS 7.2), flags, TYPE_INFO and the
+ * value. Output parameters are nullable, so they use the nullable wire types.
  */
 import { BufferWriter } from '../buffer-writer';
-import { writeTypeInfo } from '../types/type-info';
-import { writeValue } from '../types/value-write';
+import { wireTypeOf, writeWireTypeInfo, writeWireValue } from '../types/wire-type';
+import { hasPlpAndHeaders, LATEST_TDS_VERSION } from '../tds-version';
 import { TokenType } from './token-type';
 import type { SqlType, StoredValue } from '../../sql-type';
 
@@ -18,11 +19,14 @@ export interface ReturnValue {
   value: StoredValue;
 }
 
-export function writeReturnValue(returnValue: ReturnValue): Buffer {
+export function writeReturnValue(returnValue: ReturnValue, tdsVersion: number = LATEST_TDS_VERSION): Buffer {
   const writer = new BufferWriter(64);
-  writer.uint8(TokenType.ReturnValue).uint16le(returnValue.ordinal).bVarChar(returnValue.name)
-    .uint8(RETURN_VALUE_OUTPUT_PARAMETER).uint32le(0).uint16le(0x0001);
-  writeTypeInfo(writer, returnValue.type);
-  writeValue(writer, returnValue.type, returnValue.value);
+  writer.uint8(TokenType.ReturnValue).uint16le(returnValue.ordinal).bVarChar(returnValue.name).uint8(RETURN_VALUE_OUTPUT_PARAMETER);
+  if (hasPlpAndHeaders(tdsVersion)) writer.uint32le(0);
+  else writer.uint16le(0);
+  writer.uint16le(0x0001);
+  const wire = wireTypeOf(returnValue.type, true, tdsVersion);
+  writeWireTypeInfo(writer, wire, tdsVersion, false);
+  writeWireValue(writer, wire, returnValue.value);
   return writer.toBuffer();
 }

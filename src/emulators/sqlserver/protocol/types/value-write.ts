@@ -1,7 +1,9 @@
 /**
  * Writes a value in the wire format of its type (MS-TDS 2.2.5.5) with the length prefix of the
- * nullable variant writeTypeInfo announced (2.2.5.2): BYTELEN, USHORTLEN or PLP. Values arrive
- * in the storage domain (StoredValue) and are coerced to the column's type here.
+ * nullable variant writeTypeInfo announced (2.2.5.2): BYTELEN, USHORTLEN or PLP — or, for a
+ * NOT NULL column of a fixed-length type (`fixed`), with no prefix at all (INT4, FLT8, …), as
+ * SQL Server sends it. Values arrive in the storage domain (StoredValue) and are coerced to the
+ * column's type here.
  */
 import { BufferWriter } from '../buffer-writer';
 import { PLP_NULL, USHORT_MAX } from './data-type-ids';
@@ -14,12 +16,49 @@ import { readScaled, rescale } from '../../exact-decimal';
 /** A stored value that cannot be shown as the column's type (e.g. text in a date column). */
 export class ValueConversionError extends Error {}
 
-export function writeValue(writer: BufferWriter, type: SqlType, value: StoredValue): void {
+export function writeValue(writer: BufferWriter, type: SqlType, value: StoredValue, fixed = false): void {
+  if (fixed) {
+    // A fixed-length type has no way to say NULL: refuse rather than desynchronise the client.
+    if (value === null) throw new ValueConversionError(`A NULL reached a NOT NULL ${type.name} column.`);
+    return writeNumberOrTemporal(new FixedWriter(writer), type, value);
+  }
   if (isPlpType(type)) return writePlp(writer, value === null ? null : stringOrBinaryBytes(type, value));
   if (value === null) {
     const ushort = ['char', 'varchar', 'nchar', 'nvarchar', 'binary', 'varbinary', 'rowversion'].includes(type.name);
     return void (ushort ? writer.uint16le(USHORT_MAX) : writer.uint8(0));
   }
+  switch (type.name) {
+    case 'uniqueidentifier': return void writer.uint8(16).bytes(encodeGuid(String(value)));
+    case 'char': case 'varchar': case 'nchar': case 'nvarchar': case 'binary': case 'varbinary': case 'rowversion': {
+      const bytes = stringOrBinaryBytes(type, value);
+      return void writer.uint16le(bytes.length).bytes(bytes);
+    }
+    default: return writeNumberOrTemporal(writer, type, value);
+  }
+}
+
+/**
+ * The BufferWriter calls writeNumberOrTemporal makes, minus the length byte: the fixed-length
+ * types (2.2.5.4.1) carry none. `uint8(length)` is always the first call of each value.
+ */
+class FixedWriter {
+  private first = true;
+  constructor(private readonly inner: BufferWriter) {}
+  uint8(value: number): this { if (this.first) this.first = false; else this.inner.uint8(value); return this; }
+  uint16le(value: number): this { this.inner.uint16le(value); return this; }
+  int16le(value: number): this { this.inner.int16le(value); return this; }
+  int32le(value: number): this { this.inner.int32le(value); return this; }
+  uint32le(value: number): this { this.inner.uint32le(value); return this; }
+  int64le(value: bigint): this { this.inner.int64le(value); return this; }
+  floatle(value: number): this { this.inner.floatle(value); return this; }
+  doublele(value: number): this { this.inner.doublele(value); return this; }
+  uintle(value: number, bytes: number): this { this.inner.uintle(value, bytes); return this; }
+  bytes(value: Buffer): this { this.inner.bytes(value); return this; }
+}
+
+type ValueWriter = BufferWriter | FixedWriter;
+
+function writeNumberOrTemporal(writer: ValueWriter, type: SqlType, value: Exclude<StoredValue, null>): void {
   switch (type.name) {
     case 'tinyint': return void writer.uint8(1).uint8(Number(toBigInt(value)) & 0xff);
     case 'smallint': return void writer.uint8(2).int16le(Number(toBigInt(value)));
@@ -34,11 +73,6 @@ export function writeValue(writer: BufferWriter, type: SqlType, value: StoredVal
     }
     case 'smallmoney': return void writer.uint8(4).int32le(Number(BigInt.asIntN(32, scaledUnits(value, 4))));
     case 'decimal': case 'numeric': return writeDecimal(writer, type, scaledUnits(value, type.scale ?? 0));
-    case 'uniqueidentifier': return void writer.uint8(16).bytes(encodeGuid(String(value)));
-    case 'char': case 'varchar': case 'nchar': case 'nvarchar': case 'binary': case 'varbinary': case 'rowversion': {
-      const bytes = stringOrBinaryBytes(type, value);
-      return void writer.uint16le(bytes.length).bytes(bytes);
-    }
     default: return writeTemporal(writer, type, value);
   }
 }
@@ -79,7 +113,7 @@ function scaledUnits(value: Exclude<StoredValue, null>, scale: number): bigint {
   return rescale(scaled, scale).units;
 }
 
-function writeDecimal(writer: BufferWriter, type: SqlType, units: bigint): void {
+function writeDecimal(writer: ValueWriter, type: SqlType, units: bigint): void {
   const precision = type.precision ?? 18;
   const length = decimalLength(precision);
   let scaled = units < 0n ? -units : units;
@@ -144,7 +178,7 @@ export function temporalParts(type: SqlType, value: StoredValue): TemporalParts 
   return roundForType(type, parts);
 }
 
-function writeTemporal(writer: BufferWriter, type: SqlType, value: StoredValue): void {
+function writeTemporal(writer: ValueWriter, type: SqlType, value: StoredValue): void {
   const parts = temporalParts(type, value);
   const scale = type.scale ?? 7;
   const units = (time: number) => Math.round(time / 10 ** (7 - scale));
@@ -160,11 +194,12 @@ function writeTemporal(writer: BufferWriter, type: SqlType, value: StoredValue):
     case 'datetime2':
       return void writer.uint8(timeLength(scale) + 3).uintle(units(parts.time), timeLength(scale)).uintle(parts.days, 3);
     default: {
+      // Days and ticks stay apart: days × ticks-per-day passes 2^53 and would lose the 7th digit.
       const offset = parts.offset ?? 0;
-      let utc = parts.days * TICKS_PER_DAY + parts.time - offset * 60 * TICKS_PER_SECOND;
-      const days = Math.floor(utc / TICKS_PER_DAY);
-      utc -= days * TICKS_PER_DAY;
-      writer.uint8(timeLength(scale) + 5).uintle(units(utc), timeLength(scale)).uintle(days, 3);
+      let utc = parts.time - offset * 60 * TICKS_PER_SECOND;
+      const carry = Math.floor(utc / TICKS_PER_DAY);
+      utc -= carry * TICKS_PER_DAY;
+      writer.uint8(timeLength(scale) + 5).uintle(units(utc), timeLength(scale)).uintle(parts.days + carry, 3);
       return void writer.int16le(offset);
     }
   }
