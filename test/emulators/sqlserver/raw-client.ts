@@ -88,10 +88,10 @@ export class RawClient {
     }
   }
 
-  async login(password: string = DEMO_LOGIN.password): Promise<Buffer | undefined> {
+  async login(password: string = DEMO_LOGIN.password, tdsVersion = 0x74000004): Promise<Buffer | undefined> {
     this.sendMessage(PacketType.PreLogin, new PreloginPayload({ encrypt: false, version: { major: 19, minor: 2, build: 2, subbuild: 0 } }).data);
     await this.readMessage();
-    this.sendMessage(PacketType.Login7, login7(password));
+    this.sendMessage(PacketType.Login7, login7(password, tdsVersion));
     return this.readMessage();
   }
 
@@ -100,8 +100,8 @@ export class RawClient {
   }
 }
 
-export function login7(password: string): Buffer {
-  const payload = new Login7Payload({ tdsVersion: 0x74000004, packetSize: 4096, clientProgVer: 0, clientPid: 1, connectionId: 0, clientTimeZone: 0, clientLcid: 0x409 });
+export function login7(password: string, tdsVersion = 0x74000004): Buffer {
+  const payload = new Login7Payload({ tdsVersion, packetSize: 4096, clientProgVer: 0, clientPid: 1, connectionId: 0, clientTimeZone: 0, clientLcid: 0x409 });
   Object.assign(payload, {
     userName: DEMO_LOGIN.user, password, hostname: 'raw', appName: 'raw-client', serverName: '127.0.0.1', libraryName: 'raw',
     language: 'us_english', database: DEMO_DATABASE, clientId: Buffer.from([1, 2, 3, 4, 5, 6]), readOnlyIntent: false, initDbFatal: true,
@@ -119,8 +119,9 @@ export function allHeaders(): Buffer {
   return buffer;
 }
 
-export function sqlBatch(text: string): Buffer {
-  return Buffer.concat([allHeaders(), Buffer.from(text, 'ucs2')]);
+/** A SQLBatch payload; TDS 7.1 requests have no ALL_HEADERS. */
+export function sqlBatch(text: string, withHeaders = true): Buffer {
+  return Buffer.concat([withHeaders ? allHeaders() : Buffer.alloc(0), Buffer.from(text, 'ucs2')]);
 }
 
 /** True when a response carries this text (messages travel as UCS-2). */

@@ -140,9 +140,11 @@ function decodeTemporal(bytes: Buffer, info: TypeInfo): StoredValue {
       const utcTime = readTimeUnits(bytes, 0, timeLength, scale);
       const utcDays = readUIntLE(bytes, timeLength, 3).value;
       const offset = readInt16LE(bytes, timeLength + 3).value;
-      const local = utcDays * 86_400 * TICKS_PER_SECOND + utcTime + offset * 60 * TICKS_PER_SECOND;
-      const days = Math.floor(local / (86_400 * TICKS_PER_SECOND));
-      return toStoredTemporal(type, { days, time: local - days * 86_400 * TICKS_PER_SECOND, offset, hasDate: true, hasTime: true });
+      // Days and ticks stay apart: days × ticks-per-day passes 2^53 and would lose the 7th digit.
+      const dayTicks = 86_400 * TICKS_PER_SECOND;
+      const local = utcTime + offset * 60 * TICKS_PER_SECOND;
+      const carry = Math.floor(local / dayTicks);
+      return toStoredTemporal(type, { days: utcDays + carry, time: local - carry * dayTicks, offset, hasDate: true, hasTime: true });
     }
   }
 }

@@ -269,7 +269,8 @@ function emitIn(expr: Expr & { kind: 'in' }, ctx: ExpressionContext): Typed {
 function emitCast(expr: Expr & { kind: 'cast' }, ctx: ExpressionContext): Typed {
   const value = emitExpression(expr.expr, ctx);
   const style = expr.style ? emitExpression(expr.style, ctx).sql : undefined;
-  return { sql: castSql(value.sql, value.type, expr.type, style, expr.tryCast), type: expr.type, nullable: true };
+  // CAST keeps its operand's nullability (CAST(1 AS bit) is NOT NULL, so it travels as BIT); TRY_CAST may give NULL.
+  return { sql: castSql(value.sql, value.type, expr.type, style, expr.tryCast), type: expr.type, nullable: expr.tryCast || value.nullable !== false };
 }
 
 function emitCase(expr: Expr & { kind: 'case' }, ctx: ExpressionContext): Typed {
