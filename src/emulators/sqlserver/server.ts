@@ -5,6 +5,7 @@
  * connections and delay every response.
  */
 import net from 'node:net';
+import type tls from 'node:tls';
 import os from 'node:os';
 import { LifecycleServer, listen, boundPort, closeServer } from '../../common/server-lifecycle';
 import { silentLogger, Logger } from '../../common/logger';
@@ -12,6 +13,7 @@ import { StandInDatabase } from './engine/database';
 import { TdsConnection } from './session/tds-connection';
 import { SERVER_VERSION } from './session/login';
 import { runScript } from './script-runner';
+import { tdsSecureContext, TlsKeyPair } from './session/tls-over-tds';
 import { DEMO_DATABASE, DEMO_LOGIN } from './demo';
 
 export interface SqlServerStandInOptions {
@@ -25,6 +27,11 @@ export interface SqlServerStandInOptions {
   logins?: Array<{ user: string; password: string }>;
   database?: string;
   logger?: Logger;
+  /**
+   * A certificate and key (PEM): clients that ask for encryption (Encrypt=true) then get TLS
+   * inside TDS; without one the stand-in answers ENCRYPT_NOT_SUP. See src/common/tls-certificate.ts.
+   */
+  tls?: TlsKeyPair;
 }
 
 export interface StandInFaults {
@@ -48,6 +55,7 @@ export class SqlServerStandIn extends LifecycleServer {
   private spid = 50;
   private seeded = false;
   private rowsSent = 0;
+  private readonly secureContext: tls.SecureContext | undefined;
 
   constructor(private readonly options: SqlServerStandInOptions = {}) {
     super();
@@ -57,6 +65,7 @@ export class SqlServerStandIn extends LifecycleServer {
     this.logins = options.logins ?? [DEMO_LOGIN];
     this.logger = options.logger ?? silentLogger();
     this.store = new StandInDatabase({ dataFile: options.dataFile });
+    this.secureContext = options.tls ? tdsSecureContext(options.tls) : undefined;
     this.faults = {
       dropAllConnections: () => {
         for (const connection of [...this.connections]) connection.close();
@@ -123,6 +132,7 @@ export class SqlServerStandIn extends LifecycleServer {
       responseDelayMs: () => this.responseDelayMs,
       nextSpid: () => ++this.spid,
       onRowSent: () => { this.rowsSent++; },
+      tls: this.secureContext,
     });
     this.connections.add(connection);
     connection.onClosed(() => this.connections.delete(connection));

@@ -4,7 +4,7 @@
  * Back-pressure: when the socket's buffer is full, `drained()` waits for it to empty; producers
  * await it between rows, so a client that stops reading stops the query instead of filling memory.
  */
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { DEFAULT_PACKET_SIZE, PACKET_HEADER_LENGTH, PacketStatus, writePacketHeader } from './packet';
 
 export class MessageWriter {
@@ -14,8 +14,14 @@ export class MessageWriter {
   private packetId = 1;
   private open = false;
 
-  constructor(private readonly socket: Socket, private size = DEFAULT_PACKET_SIZE) {
+  constructor(private socket: Duplex, private size = DEFAULT_PACKET_SIZE) {
     this.staging = Buffer.allocUnsafe(size - PACKET_HEADER_LENGTH);
+  }
+
+  /** Sends what follows through another stream (the TLS socket once PRELOGIN agreed to encrypt). */
+  retarget(stream: Duplex): void {
+    if (this.open) throw new Error('The output stream cannot change inside a message.');
+    this.socket = stream;
   }
 
   get packetSize(): number {

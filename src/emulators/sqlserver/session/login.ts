@@ -17,10 +17,17 @@ import { SqlError, sqlErrors } from '../tsql/sql-error';
 export const SERVER_VERSION = { major: 16, minor: 0, build: 1000, subBuild: 6 };
 export const PROGRAM_NAME = 'Microsoft SQL Server';
 
-export function preloginResponse(payload: Buffer): { response: Buffer; clientWantsEncryption: boolean } {
+/**
+ * 2.2.6.5 encryption negotiation. With a certificate, a client asking for encryption (ON or REQ)
+ * gets ENCRYPT_ON and TLS for the whole connection. A client saying OFF gets ENCRYPT_NOT_SUP —
+ * SQL Server would answer OFF and encrypt the LOGIN7 packet alone; the stand-in skips that
+ * login-only TLS, which every client accepts. Without a certificate every answer is NOT_SUP.
+ */
+export function preloginResponse(payload: Buffer, canEncrypt = false): { response: Buffer; clientWantsEncryption: boolean; encrypt: boolean } {
   const request = readPrelogin(payload);
   const clientWantsEncryption = request.encryption === Encryption.On || request.encryption === Encryption.Required;
-  return { response: writePrelogin({ version: SERVER_VERSION, encryption: Encryption.NotSupported }), clientWantsEncryption };
+  const encrypt = canEncrypt && clientWantsEncryption;
+  return { response: writePrelogin({ version: SERVER_VERSION, encryption: encrypt ? Encryption.On : Encryption.NotSupported }), clientWantsEncryption, encrypt };
 }
 
 export interface LoginSettings {
@@ -28,6 +35,8 @@ export interface LoginSettings {
   database: string;
   serverName: string;
   clientWantsEncryption: boolean;
+  /** True when the connection is already inside TLS. */
+  encrypted?: boolean;
 }
 
 export type LoginOutcome =
@@ -55,8 +64,8 @@ export function login(payload: Buffer, settings: LoginSettings): LoginOutcome {
   const request = readLogin7(payload);
   const tdsVersion = negotiatedVersion(request.tdsVersion);
   const { serverName } = settings;
-  if (settings.clientWantsEncryption) {
-    const error = new SqlError(18456, "Login failed: the client asked for encryption, which the SQL Server stand-in does not offer (no TLS). Connect with 'encrypt: false' (Encrypt=false).", 14, 1);
+  if (settings.clientWantsEncryption && !settings.encrypted) {
+    const error = new SqlError(18456, "Login failed: the client asked for encryption, which this SQL Server stand-in was started without (no certificate). Connect with 'encrypt: false' (Encrypt=false).", 14, 1);
     return failure([error], serverName, 'client required encryption', tdsVersion);
   }
   if ((request.optionFlags2 & LoginFlags.Flags2IntegratedSecurity) || request.sspiLength > 0) {

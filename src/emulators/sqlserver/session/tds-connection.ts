@@ -6,6 +6,8 @@
  * connection — never the server.
  */
 import type { Socket } from 'node:net';
+import type tls from 'node:tls';
+import { startTlsOverTds } from './tls-over-tds';
 import type { Logger } from '../../../common/logger';
 import { IncomingMessage, MessageReader, ProtocolError } from '../protocol/message-reader';
 import { MessageWriter } from '../protocol/message-writer';
@@ -31,6 +33,8 @@ export interface ConnectionContext {
   responseDelayMs(): number;
   nextSpid(): number;
   onRowSent(): void;
+  /** Present when the stand-in has a certificate: PRELOGIN may then agree to TLS. */
+  tls?: tls.SecureContext;
 }
 
 type StateHandler = (connection: TdsConnection, message: IncomingMessage) => Promise<void>;
@@ -63,6 +67,9 @@ export class TdsConnection {
   /** The TDS version the login settled on: token layouts and wire types follow it. */
   tdsVersion: number = LATEST_TDS_VERSION;
   private readonly closedListeners: Array<() => void> = [];
+  /** Set once TLS is on: network bytes go to the TLS layer instead of the message reader. */
+  private tlsFeed: ((chunk: Buffer) => void) | undefined;
+  private tlsSocket: tls.TLSSocket | undefined;
 
   constructor(readonly socket: Socket, private readonly context: ConnectionContext) {
     this.writer = new MessageWriter(socket);
@@ -71,7 +78,7 @@ export class TdsConnection {
       attention: () => this.onAttention(),
       error: (error) => this.fail(error),
     });
-    socket.on('data', (chunk: Buffer) => this.reader.push(chunk));
+    socket.on('data', (chunk: Buffer) => (this.tlsFeed ? this.tlsFeed(chunk) : this.reader.push(chunk)));
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
   }
@@ -105,15 +112,28 @@ export class TdsConnection {
   }
 
   async onPrelogin(message: IncomingMessage): Promise<void> {
-    const { response, clientWantsEncryption } = preloginResponse(message.payload);
+    const { response, clientWantsEncryption, encrypt } = preloginResponse(message.payload, this.context.tls !== undefined);
     this.clientWantsEncryption = clientWantsEncryption;
     this.writer.send(PacketType.TabularResult, response);
     this.state = 'awaitingLogin';
+    if (encrypt) this.startTls(this.context.tls!);
+  }
+
+  /** From here on the client's next bytes are its TLS ClientHello inside PRELOGIN packets. */
+  private startTls(context: tls.SecureContext): void {
+    const { tlsSocket, feed } = startTlsOverTds(this.socket, context);
+    this.tlsSocket = tlsSocket;
+    this.tlsFeed = feed;
+    tlsSocket.on('data', (chunk: Buffer) => this.reader.push(chunk));
+    // A client that rejects the certificate ends the handshake with an alert and closes.
+    tlsSocket.on('error', (error) => this.fail(error));
+    tlsSocket.on('close', () => this.close());
+    this.writer.retarget(tlsSocket);
   }
 
   async onLogin(message: IncomingMessage): Promise<void> {
     const { server, logins, store } = this.context;
-    const outcome = login(message.payload, { logins, database: server.databaseName, serverName: server.serverName, clientWantsEncryption: this.clientWantsEncryption });
+    const outcome = login(message.payload, { logins, database: server.databaseName, serverName: server.serverName, clientWantsEncryption: this.clientWantsEncryption, encrypted: this.tlsSocket !== undefined });
     this.writer.send(PacketType.TabularResult, outcome.response);
     if (!outcome.ok) {
       this.context.logger.info({ reason: outcome.reason }, 'sqlserver stand-in: login refused');
@@ -195,6 +215,7 @@ export class TdsConnection {
     this.state = 'closed';
     this.current?.cancel('connection closed');
     if (!this.socket.destroyed) this.socket.destroy();
+    if (this.tlsSocket && !this.tlsSocket.destroyed) this.tlsSocket.destroy();
     const session = this.session;
     this.session = undefined;
     if (session && !this.busy) session.close();
