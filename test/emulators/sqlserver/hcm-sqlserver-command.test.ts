@@ -18,7 +18,10 @@ const HCM = path.join(__dirname, '..', '..', '..', '..', 'bin', 'hcm.js');
 const CONNECTION_STRING = new RegExp(`^Server=127\\.0\\.0\\.1,(\\d+);Database=${DEMO_DATABASE};User Id=${DEMO_LOGIN.user};Password=${DEMO_LOGIN.password.replace(/[-!]/g, '\\$&')};Encrypt=false$`);
 
 function start(t: TestContext, args: string[]): { child: ChildProcess; firstLine: Promise<string>; exited: Promise<number | null>; stderr: () => string } {
-  const child = spawn(process.execPath, [HCM, 'sqlserver', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HCM_LOG_LEVEL: '' } });
+  // Its own --home, so the generated TLS certificate lands in a temporary folder.
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'hcmt-sqlhome-'));
+  t.after(() => fs.rmSync(home, { recursive: true, force: true }));
+  const child = spawn(process.execPath, [HCM, 'sqlserver', '--home', home, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HCM_LOG_LEVEL: '' } });
   const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -49,6 +52,15 @@ describe('hcm sqlserver', () => {
       assert.deepEqual(counts.recordset, [{ Customers: 60, Orders: 200 }]);
     } finally {
       await pool.close();
+    }
+    const tlsLine = /TLS certificate for Encrypt=true: (\S+hcm-sqlserver\.crt) \(SHA-1 thumbprint ([0-9A-F]{40})\)/.exec(server.stderr());
+    assert.ok(tlsLine, `no certificate line in: ${server.stderr()}`);
+    assert.ok(fs.existsSync(tlsLine[1]));
+    const encrypted = await openPool({ ...configFromConnectionString(line), options: { encrypt: true, trustServerCertificate: true } });
+    try {
+      assert.deepEqual((await encrypted.request().query('SELECT COUNT(*) AS n FROM dbo.Products')).recordset, [{ n: 40 }]);
+    } finally {
+      await encrypted.close();
     }
     server.child.kill('SIGTERM');
     assert.equal(await server.exited, 0);
