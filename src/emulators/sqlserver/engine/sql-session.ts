@@ -35,6 +35,8 @@ export interface SessionOptions {
   lockTimeout: number;
   identityInsert?: string;
   textSize: number;
+  /** SET FMTONLY ON: SELECTs describe their columns and return no rows (SqlBulkCopy, freebcp). */
+  fmtOnly?: boolean;
 }
 
 const NUMERIC_38_0: SqlType = { name: 'numeric', precision: 38, scale: 0 };

@@ -130,6 +130,8 @@ function readCollation(buffer: Buffer, offset: number): ReadResult<Buffer> {
   return { value: buffer.subarray(offset, offset + 5), offset: offset + 5 };
 }
 
+const MAX_DECIMAL_LENGTH = 17;
+
 /** Byte length of a decimal/numeric value for a precision (2.2.5.5.1.6). */
 export function decimalLength(precision: number): number {
   return precision <= 9 ? 5 : precision <= 19 ? 9 : precision <= 28 ? 13 : 17;
@@ -161,8 +163,10 @@ export function writeTypeInfo(writer: BufferWriter, type: SqlType): void {
     case 'datetimeoffset': return void writer.uint8(DataTypeId.DateTimeOffsetN).uint8(type.scale ?? 7);
     case 'decimal': case 'numeric': {
       const precision = type.precision ?? 18;
+      // SQL Server announces the largest decimal (17 bytes) whatever the precision; each value's
+      // own length byte then says 5, 9, 13 or 17. SqlClient's bulk copy writes 17-byte values.
       return void writer.uint8(type.name === 'decimal' ? DataTypeId.DecimalN : DataTypeId.NumericN)
-        .uint8(decimalLength(precision)).uint8(precision).uint8(type.scale ?? 0);
+        .uint8(MAX_DECIMAL_LENGTH).uint8(precision).uint8(type.scale ?? 0);
     }
     case 'rowversion': return void writer.uint8(DataTypeId.BigBinary).uint16le(8);
     default: return writeStringTypeInfo(writer, type);

@@ -51,7 +51,7 @@ export async function runSetOption(ex: Executor, statement: Of<'setOption'>): Pr
       case 'LOCK_TIMEOUT': options.lockTimeout = Number(statement.value); break;
       case 'TEXTSIZE': options.textSize = Number(statement.value); break;
       case 'IMPLICIT_TRANSACTIONS': if (on) throw sqlErrors.notSupported('SET IMPLICIT_TRANSACTIONS ON'); break;
-      case 'FMTONLY': if (on) throw sqlErrors.notSupported('SET FMTONLY ON'); break;
+      case 'FMTONLY': options.fmtOnly = on; break;
       case 'ROWCOUNT': if (statement.value !== '0') throw sqlErrors.notSupported('SET ROWCOUNT'); break;
       default:
         if (!IGNORED_OPTIONS.has(option)) throw new SqlError(195, `'${option}' is not a recognized SET option.`, 15, 5);

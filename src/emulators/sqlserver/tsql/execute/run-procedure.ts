@@ -13,6 +13,7 @@ import { INT, SqlType, StoredValue } from '../../sql-type';
 import { tokenize } from '../lexer';
 import { Cursor } from '../parser/cursor';
 import { textOf } from '../../protocol/types/value-write';
+import { tableCollations } from './bulk-metadata';
 
 export interface CallArgument {
   /** Without '@'; undefined for positional arguments. */
@@ -70,6 +71,9 @@ export async function callProcedure(ex: Executor, name: string, args: CallArgume
     case 'sp_unprepare':
       ex.session.prepared.delete(Number(args[0]?.value));
       return { returnStatus: 0, outputs: [] };
+    case 'sp_tablecollations_100': return tableCollations(ex, args, '100');
+    case 'sp_tablecollations_90': return tableCollations(ex, args, '90');
+    case 'sp_tablecollations': return tableCollations(ex, args, '');
     case 'sp_reset_connection': case 'sp_getapplock': case 'sp_releaseapplock': case 'sp_set_session_context':
       return { returnStatus: 0, outputs: [] };
     default: break;

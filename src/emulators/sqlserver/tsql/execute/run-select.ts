@@ -19,7 +19,16 @@ export async function runSelect(ex: Executor, statement: Statement & { kind: 'se
   if (body.kind === 'select' && body.into) return runSelectInto(ex, statement);
   const compiler = ex.compiler();
   const compiled = compiler.compile(statement.query);
+  if (ex.session.options.fmtOnly && !compiled.assignments) {
+    // SET FMTONLY ON: the columns, no rows, and a DONE without a count.
+    ex.sink.columns(resultColumns(compiled.columns, undefined));
+    ex.sink.done({ inProc: ex.inProc, command: CurrentCommand.Select });
+    return;
+  }
   const { statement: prepared, values } = ex.session.bind(compiled.sql, compiler.params);
+  if (compiled.assignments && readsAssignedVariable(statement, compiled.assignments)) {
+    return assignRowByRow(ex, compiled.sql, compiler.params, compiled.assignments, compiled.columns);
+  }
   if (compiled.assignments) {
     const rows = prepared.all(...values) as StoredValue[][];
     const last = rows[rows.length - 1];
@@ -42,6 +51,30 @@ export async function runSelect(ex: Executor, statement: Statement & { kind: 'se
     }
   } finally {
     iterator.return?.();
+  }
+  ex.session.rowCount = count;
+  ex.sink.done({ inProc: ex.inProc, rowCount: ex.session.options.nocount ? undefined : count, command: CurrentCommand.Select });
+}
+
+/** SELECT @s = COALESCE(@s + ', ', '') + name FROM …: an assignment that reads a variable it assigns. */
+function readsAssignedVariable(statement: Statement & { kind: 'select' }, assignments: Array<{ variable: string }>): boolean {
+  const text = JSON.stringify(statement.query).toLowerCase();
+  return assignments.some((a) => text.includes(`"kind":"variable","name":${JSON.stringify(a.variable.toLowerCase())}`));
+}
+
+/**
+ * Row by row, as SQL Server does it: the variables are parameters read at each bind, so each row
+ * sees what the previous one assigned (SqlBulkCopy builds its column list this way).
+ */
+function assignRowByRow(ex: Executor, sql: string, params: Parameters<Executor['session']['bind']>[1], assignments: Array<{ variable: string }>, columns: OutputColumn[]): void {
+  let count = 0;
+  for (;;) {
+    ex.checkCancelled();
+    const { statement: prepared, values } = ex.session.bind(`SELECT * FROM (${sql}) LIMIT 1 OFFSET ${count}`, params);
+    const row = prepared.get(...values) as StoredValue[] | undefined;
+    if (!row) break;
+    assignments.forEach((a, i) => ex.assign(a.variable, row[i], columns[i].type));
+    count++;
   }
   ex.session.rowCount = count;
   ex.sink.done({ inProc: ex.inProc, rowCount: ex.session.options.nocount ? undefined : count, command: CurrentCommand.Select });

@@ -104,10 +104,18 @@ export class Cursor {
     throw this.syntaxError();
   }
 
-  /** [server.][database.][schema.]name — empty middle parts (db..name) allowed. */
+  /**
+   * [server.][database.][schema.]name — empty parts allowed in the middle (db..name) and in front
+   * (.[sys].[all_columns], ..sp_tablecollations_100: the current database, as SqlBulkCopy writes).
+   */
   objectName(): ObjectName {
     const line = this.peek().line;
-    const parts = [this.identifier()];
+    const parts: string[] = [];
+    while (this.isPunct('.') && parts.length < 3) {
+      this.next();
+      parts.push('');
+    }
+    parts.push(this.identifier(parts.length > 0));
     while (this.isPunct('.') && parts.length < 4) {
       this.next();
       if (this.isPunct('.')) {

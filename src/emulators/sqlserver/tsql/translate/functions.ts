@@ -134,6 +134,8 @@ const HANDLERS: Record<string, Handler> = {
   HOST_NAME: (_args, ctx) => sessionValue('HOST_NAME', ctx, SYSNAME),
   APP_NAME: (_args, ctx) => sessionValue('APP_NAME', ctx, SYSNAME),
   SERVERPROPERTY: call('hcm_serverproperty', { name: 'nvarchar', length: 128 }),
+  // The stand-in's one login owns the database: every permission check passes (SqlBulkCopy asks first).
+  HAS_PERMS_BY_NAME: () => ({ sql: '1', type: INT }),
   ERROR_NUMBER: (_args, ctx) => sessionValue('ERROR_NUMBER', ctx, INT),
   ERROR_MESSAGE: (_args, ctx) => sessionValue('ERROR_MESSAGE', ctx, NVARCHAR_4000),
   ERROR_SEVERITY: (_args, ctx) => sessionValue('ERROR_SEVERITY', ctx, INT),

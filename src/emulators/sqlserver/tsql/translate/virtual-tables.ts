@@ -165,6 +165,10 @@ const VIEWS: Record<string, VirtualTable> = {
       return [o.objectId, c.name, i + 1, 0, 0, maxLength, f.precision ?? 0, f.scale ?? 0, c.nullable ? 1 : 0, c.identity ? 1 : 0, c.computedSource ? 1 : 0, 0];
     }))),
   },
+  // Every column of every object; the stand-in has no system objects of its own to add (SqlBulkCopy reads this one).
+  get 'sys.all_columns'() {
+    return VIEWS['sys.columns'];
+  },
   'sys.identity_columns': {
     columns: [['object_id', INT], ['name', SYSNAME], ['column_id', INT], ['seed_value', { name: 'bigint' }], ['increment_value', { name: 'bigint' }]],
     rows: (catalog) => tableRows(catalog).flatMap((t) => t.columns.map((c, i) => [c, i] as const).filter(([c]) => c.identity)
