@@ -9,7 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import { silentLogger } from '../../../src/common/logger';
 import { SqlServerStandIn } from '../../../src/emulators/sqlserver';
 import { demoSeedSql } from '../../../src/emulators/sqlserver/demo';
-import { PacketType } from '../../../src/emulators/sqlserver/protocol/packet';
+import { framePackets, PacketStatus, PacketType } from '../../../src/emulators/sqlserver/protocol/packet';
+import { EnvChangeType } from '../../../src/emulators/sqlserver/protocol/tokens/env-change';
 import { DataTypeId } from '../../../src/emulators/sqlserver/protocol/types/data-type-ids';
 import { TdsVersion } from '../../../src/emulators/sqlserver/protocol/tds-version';
 import { RawClient, sqlBatch } from './raw-client';
@@ -103,5 +104,39 @@ describe('SQL Server stand-in: token layouts per TDS version', () => {
     assert.ok(error && error.kind === 'message');
     assert.equal(error.number, 8134);
     assert.equal(tokens.some((t) => t.kind === 'envchange'), false);
+  });
+});
+
+describe('SQL Server stand-in: RESETCONNECTION', () => {
+  async function resetAfterBegin(tdsVersion: number): Promise<TokenRead[]> {
+    const client = await RawClient.connect(standIn.address().port);
+    try {
+      await client.login(undefined, tdsVersion);
+      const headers = tdsVersion >= TdsVersion.V7_2;
+      client.sendMessage(PacketType.SqlBatch, sqlBatch('BEGIN TRANSACTION; UPDATE dbo.Products SET InStock = InStock WHERE ProductId = 1', headers));
+      await client.readMessage();
+      // The next request asks for a reset (packet status RESETCONNECTION, MS-TDS 2.2.3.1.2).
+      const [packet] = framePackets(PacketType.SqlBatch, sqlBatch('SELECT @@TRANCOUNT AS n', headers), 4096);
+      packet[1] |= PacketStatus.ResetConnection;
+      client.send(packet);
+      const payload = await client.readMessage();
+      assert.ok(payload);
+      return readTokens(payload, tdsVersion);
+    } finally {
+      client.close();
+    }
+  }
+
+  it('rolls an open transaction back with the ROLLBACK ENVCHANGE, then acknowledges the reset (7.4)', async () => {
+    const tokens = await resetAfterBegin(TdsVersion.V7_4);
+    const changes = tokens.flatMap((t) => (t.kind === 'envchange' ? [t.type] : []));
+    assert.deepEqual(changes, [EnvChangeType.RollbackTransaction, EnvChangeType.ResetConnectionAck]);
+    assert.deepEqual(rowsOf(tokens), [[0]]);
+  });
+
+  it('sends a 7.1 client neither ENVCHANGE (both are 7.2+), but still rolls back', async () => {
+    const tokens = await resetAfterBegin(TdsVersion.V7_1);
+    assert.equal(tokens.some((t) => t.kind === 'envchange'), false);
+    assert.deepEqual(rowsOf(tokens), [[0]]);
   });
 });

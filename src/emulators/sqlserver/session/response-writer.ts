@@ -96,7 +96,9 @@ export class ResponseWriter implements ResultSink {
     this.writer.write(writeTextEnvChange(EnvChangeType.Database, newName, oldName));
   }
 
+  /** The RESETCONNECTION acknowledgement exists from TDS 7.2 on. */
   resetConnectionAck(): void {
+    if (!hasPlpAndHeaders(this.tdsVersion)) return;
     this.writer.write(writeBinaryEnvChange(EnvChangeType.ResetConnectionAck, Buffer.alloc(0), Buffer.alloc(0)));
   }
 

@@ -156,6 +156,12 @@ export class TdsConnection {
     this.current = response;
     try {
       if (message.resetConnection) {
+        // As SQL Server: an open transaction rolls back, and the client hears it (ROLLBACK ENVCHANGE)
+        // so its own transaction state follows; then the reset acknowledgement.
+        if (session.tranCount > 0) {
+          const ended = session.rollback();
+          if (ended) response.transactionChanged('rollback', ended);
+        }
         session.reset();
         response.resetConnectionAck();
       }
