@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { readAll, RelayHarness, waitFor } from './relay-test-kit';
+import { readAll, RelayHarness } from './relay-test-kit';
 
 interface Seen {
   method: string;
