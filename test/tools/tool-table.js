@@ -9,6 +9,7 @@
 //   env       → the variable that hands the found path to the tests (they fail when it is unset);
 //   missing   → the one line printed when it is absent and cannot be installed: what, and the command.
 'use strict';
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const { commandPath, run, requireCommand, requireRoot } = require('./install-steps');
@@ -19,6 +20,15 @@ const PWSH_VERSION = '7.6.9';
 const PESTER_VERSION = '5.9.1';
 
 const existing = (file) => (fs.existsSync(file) ? file : undefined);
+
+// The SqlClient probe is built once per change of its sources: the build folder keeps their hash.
+const SQLCLIENT_SOURCES = path.join(root, 'test', 'clients', 'sqlclient');
+const SQLCLIENT_BUILD = path.join(tools, 'sqlclient-probe');
+function sqlclientSourceHash() {
+  const hash = crypto.createHash('sha256');
+  for (const file of ['Program.cs', 'sqlclient-probe.csproj']) hash.update(fs.readFileSync(path.join(SQLCLIENT_SOURCES, file)));
+  return hash.digest('hex');
+}
 
 /** @type {Array<{name: string, env: string, find: () => string | undefined, install: () => void, missing: string}>} */
 module.exports = [
@@ -58,5 +68,32 @@ module.exports = [
       run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], { DEBIAN_FRONTEND: 'noninteractive' });
     },
     missing: 'Chromium is missing: run "sudo apt-get install chromium" (Debian/Ubuntu), or set HCM_CHROMIUM to a Chromium binary.',
+  },
+  {
+    name: 'Microsoft.Data.SqlClient 7.1.2 probe (.NET, for the SQL Server stand-in tests)',
+    env: 'HCM_SQLCLIENT_PROBE',
+    find: () => {
+      const dll = existing(path.join(SQLCLIENT_BUILD, 'sqlclient-probe.dll'));
+      const stamp = existing(path.join(SQLCLIENT_BUILD, 'sources.sha256'));
+      return dll && stamp && fs.readFileSync(stamp, 'utf8').trim() === sqlclientSourceHash() ? dll : undefined;
+    },
+    install: () => {
+      requireCommand('dotnet', 'the SqlClient probe');
+      run('dotnet', ['build', path.join(SQLCLIENT_SOURCES, 'sqlclient-probe.csproj'), '-c', 'Release', '-o', SQLCLIENT_BUILD, '--nologo', '-v', 'quiet']);
+      fs.writeFileSync(path.join(SQLCLIENT_BUILD, 'sources.sha256'), sqlclientSourceHash());
+    },
+    missing: 'The SqlClient probe is missing and needs the .NET SDK (and NuGet) to build: install the .NET SDK, or run "dotnet build test/clients/sqlclient/sqlclient-probe.csproj -c Release -o tools/sqlclient-probe" yourself.',
+  },
+  {
+    name: 'FreeTDS tsql and freebcp (for the SQL Server stand-in tests)',
+    env: 'HCM_FREETDS_TSQL',
+    find: () => (commandPath('freebcp') ? commandPath('tsql') : undefined),
+    install: () => {
+      requireRoot('freetds-bin');
+      console.log('tools: installing the Debian package freetds-bin (an OS package, outside the project) with apt-get');
+      run('apt-get', ['update', '-qq']);
+      run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'freetds-bin'], { DEBIAN_FRONTEND: 'noninteractive' });
+    },
+    missing: 'FreeTDS is missing: run "sudo apt-get install freetds-bin" (Debian/Ubuntu), which brings tsql and freebcp.',
   },
 ];

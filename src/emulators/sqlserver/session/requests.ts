@@ -52,7 +52,7 @@ export const handleRpc: RequestHandler = async (session, message, response) => {
 export const handleBulkLoad: RequestHandler = async (session, message, response) => {
   const executor = new Executor(session, response);
   await executor.guard(async () => {
-    const bulk = readBulkLoad(message.payload);
+    const bulk = readBulkLoad(message.payload, response.tdsVersion);
     const columns = bulk.columns.map((c) => ({ name: c.name, type: c.typeInfo.sqlType }));
     try {
       await loadBulkRows(executor, columns, bulk.rows);
@@ -60,7 +60,8 @@ export const handleBulkLoad: RequestHandler = async (session, message, response)
       throw toSqlError(error, 'INSERT', session.database);
     }
   });
-  response.finish('done', executor.hadError);
+  // SQL Server answers a bulk load with one DONE: final, with the count of rows loaded.
+  response.finish('done', executor.hadError, executor.hadError ? undefined : session.rowCount);
 };
 
 export const handleTransactionManager: RequestHandler = async (session, message, response) => {

@@ -9,7 +9,7 @@ import { wireColumns, writeColMetadata, ResultColumn } from '../protocol/tokens/
 import type { WireType } from '../protocol/types/wire-type';
 import { hasPlpAndHeaders, LATEST_TDS_VERSION } from '../protocol/tds-version';
 import { writeRow } from '../protocol/tokens/row';
-import { DoneKind, DoneStatus, writeDone } from '../protocol/tokens/done';
+import { CurrentCommand, DoneKind, DoneStatus, writeDone } from '../protocol/tokens/done';
 import { writeServerMessage } from '../protocol/tokens/info-error';
 import { writeReturnStatus } from '../protocol/tokens/return-status';
 import { writeReturnValue } from '../protocol/tokens/return-value';
@@ -102,10 +102,11 @@ export class ResponseWriter implements ResultSink {
     this.writer.write(writeBinaryEnvChange(EnvChangeType.ResetConnectionAck, Buffer.alloc(0), Buffer.alloc(0)));
   }
 
-  /** Ends the message with the final DONE or DONEPROC (no DONE_MORE). */
-  finish(kind: DoneKind, error: boolean): void {
-    const status = error ? DoneStatus.Error : DoneStatus.Final;
-    this.writer.write(writeDone({ kind, status, command: 0, rowCount: 0n }, this.tdsVersion));
+  /** Ends the message with the final DONE or DONEPROC (no DONE_MORE), with a row count when given. */
+  finish(kind: DoneKind, error: boolean, rowCount?: number): void {
+    let status: number = error ? DoneStatus.Error : DoneStatus.Final;
+    if (rowCount !== undefined) status |= DoneStatus.Count;
+    this.writer.write(writeDone({ kind, status, command: rowCount === undefined ? 0 : CurrentCommand.Insert, rowCount: BigInt(rowCount ?? 0) }, this.tdsVersion));
     this.writer.end();
   }
 }

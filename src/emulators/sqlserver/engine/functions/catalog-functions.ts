@@ -31,7 +31,8 @@ export function findObject(host: FunctionHost, name: string): CatalogObject | un
   const object = parts[parts.length - 1];
   if (object.startsWith('#')) return host.tempObject(object);
   const schema = parts.length >= 2 && parts[parts.length - 2] !== '' ? parts[parts.length - 2] : 'dbo';
-  const database = parts.length >= 3 ? parts[parts.length - 3] : host.databaseName;
+  // An empty database part ('.dbo.t', 'db..t' aside) means the current database.
+  const database = parts.length >= 3 && parts[parts.length - 3] !== '' ? parts[parts.length - 3] : host.databaseName;
   if (schema.toLowerCase() !== 'dbo' || database.toLowerCase() !== host.databaseName.toLowerCase()) return undefined;
   return host.catalog().object(object);
 }

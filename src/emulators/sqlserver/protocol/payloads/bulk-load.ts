@@ -10,6 +10,7 @@ import { TokenType } from '../tokens/token-type';
 import { ColumnFlags } from '../tokens/col-metadata';
 import { DataTypeId } from '../types/data-type-ids';
 import type { StoredValue } from '../../sql-type';
+import { hasPlpAndHeaders, LATEST_TDS_VERSION } from '../tds-version';
 
 export interface BulkColumn {
   name: string;
@@ -24,7 +25,8 @@ export interface BulkLoad {
 
 const TEXT_TYPES = new Set<number>([DataTypeId.Text, DataTypeId.NText, DataTypeId.Image]);
 
-export function readBulkLoad(payload: Buffer): BulkLoad {
+/** `tdsVersion`: before 7.2 a column's UserType is a USHORT, after a ULONG. */
+export function readBulkLoad(payload: Buffer, tdsVersion: number = LATEST_TDS_VERSION): BulkLoad {
   let offset = 0;
   const columns: BulkColumn[] = [];
   const rows: StoredValue[][] = [];
@@ -33,7 +35,7 @@ export function readBulkLoad(payload: Buffer): BulkLoad {
     ({ value: token, offset } = readUInt8(payload, offset));
     if (token === TokenType.ColMetadata) {
       columns.length = 0;
-      offset = readColumns(payload, offset, columns);
+      offset = readColumns(payload, offset, columns, hasPlpAndHeaders(tdsVersion) ? 4 : 2);
     } else if (token === TokenType.Row) {
       const row = readRow(payload, offset, columns);
       rows.push(row.value);
@@ -68,14 +70,14 @@ function readRow(payload: Buffer, start: number, columns: BulkColumn[]): { value
   return { value: values, offset };
 }
 
-function readColumns(payload: Buffer, start: number, columns: BulkColumn[]): number {
+function readColumns(payload: Buffer, start: number, columns: BulkColumn[], userTypeBytes: number): number {
   let offset = start;
   const countRead = readUInt16LE(payload, offset);
   const count = countRead.value;
   offset = countRead.offset;
   for (let i = 0; i < count; i++) {
     let flags, typeInfo, name;
-    offset = readUInt32LE(payload, offset).offset; // UserType
+    offset = userTypeBytes === 4 ? readUInt32LE(payload, offset).offset : readUInt16LE(payload, offset).offset; // UserType
     ({ value: flags, offset } = readUInt16LE(payload, offset));
     ({ value: typeInfo, offset } = readTypeInfo(payload, offset));
     if (TEXT_TYPES.has(typeInfo.id)) offset = readUsVarChar(payload, offset).offset; // table name

@@ -14,7 +14,6 @@ import { keepIdentity, prepareIdentity } from './run-write';
 import { SqlError, sqlErrors } from '../sql-error';
 import type { StoredValue, SqlType } from '../../sql-type';
 import type { TableDefinition } from '../../engine/catalog';
-import { CurrentCommand } from '../../protocol/tokens/done';
 
 export interface PendingBulkLoad {
   table: TableDefinition;
@@ -59,6 +58,6 @@ export async function loadBulkRows(ex: Executor, columns: Array<{ name: string; 
     return rows.length;
   });
   keepIdentity(ex.session);
+  // The count goes out in the response's one final DONE (session/requests.ts), as SQL Server answers a bulk load.
   ex.session.rowCount = count;
-  ex.sink.done({ inProc: false, rowCount: count, command: CurrentCommand.Insert });
 }
