@@ -18,6 +18,11 @@ export interface SqlType {
   length?: number;
   precision?: number;
   scale?: number;
+  /**
+   * A sql_variant holding a value of this (base) type: CAST(x AS sql_variant) keeps x's type
+   * and value; the wire then sends SSVARIANT (MS-TDS 2.2.5.5.4). `int` when only NULL is known.
+   */
+  variant?: boolean;
 }
 
 export const MAX_LENGTH = -1;

@@ -14,6 +14,7 @@ import { EnvChangeType } from '../../../src/emulators/sqlserver/protocol/tokens/
 import { DataTypeId } from '../../../src/emulators/sqlserver/protocol/types/data-type-ids';
 import { TdsVersion } from '../../../src/emulators/sqlserver/protocol/tds-version';
 import { RawClient, sqlBatch } from './raw-client';
+import { configFromConnectionString, openPool } from './target';
 import { ColumnRead, readTokens, TokenRead } from './token-stream';
 
 let standIn: SqlServerStandIn;
@@ -138,5 +139,21 @@ describe('SQL Server stand-in: RESETCONNECTION', () => {
     const tokens = await resetAfterBegin(TdsVersion.V7_1);
     assert.equal(tokens.some((t) => t.kind === 'envchange'), false);
     assert.deepEqual(rowsOf(tokens), [[0]]);
+  });
+});
+
+describe('SQL Server stand-in: sql_variant', () => {
+  it('sends CAST(x AS sql_variant) as SSVARIANT with the base type of x, read back by tedious', async () => {
+    const pool = await openPool(configFromConnectionString(standIn.connectionString()));
+    try {
+      const result = await pool.request().query(`SELECT CAST(11 AS sql_variant) AS i, CAST(11.16 AS sql_variant) AS n, CAST('abc' AS sql_variant) AS v,
+        CAST(CAST(0x1234 AS varbinary(16)) AS sql_variant) AS b, CAST(CAST(3148.29 AS decimal(20,8)) AS sql_variant) AS d,
+        CAST(CAST('01234567-89AB-CDEF-0123-456789ABCDEF' AS uniqueidentifier) AS sql_variant) AS g, CAST(NULL AS sql_variant) AS z,
+        CAST(CAST(3 AS bigint) AS sql_variant) AS big, CAST(CAST(1 AS bit) AS sql_variant) AS bt`);
+      const row = result.recordset[0];
+      assert.deepEqual({ ...row, b: [...row.b] }, { i: 11, n: 11.16, v: 'abc', b: [0x12, 0x34], d: 3148.29, g: '01234567-89AB-CDEF-0123-456789ABCDEF', z: null, big: '3', bt: true });
+    } finally {
+      await pool.close();
+    }
   });
 });

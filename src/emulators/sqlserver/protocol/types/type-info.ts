@@ -10,6 +10,9 @@ import { DataTypeId, USHORT_MAX } from './data-type-ids';
 import { DEFAULT_COLLATION } from './collation';
 import { MAX_LENGTH, SqlType, SqlTypeName } from '../../sql-type';
 
+/** 2.2.5.4.3: the largest sql_variant, announced in TYPE_INFO (variant.ts writes the values). */
+const VARIANT_MAX_LENGTH = 8016;
+
 /** How a value of the type is length-prefixed (2.2.5.2). */
 export type LengthKind = 'fixed' | 'byte' | 'ushort' | 'long' | 'plp';
 
@@ -146,6 +149,7 @@ const INTEGER_LENGTHS: Partial<Record<SqlTypeName, number>> = { tinyint: 1, smal
 
 /** Writes the TYPE_INFO SQL Server sends for a result column or output parameter of `type`. */
 export function writeTypeInfo(writer: BufferWriter, type: SqlType): void {
+  if (type.variant) return void writer.uint8(DataTypeId.SsVariant).uint32le(VARIANT_MAX_LENGTH);
   const integer = INTEGER_LENGTHS[type.name];
   if (integer) return void writer.uint8(DataTypeId.IntN).uint8(integer);
   switch (type.name) {

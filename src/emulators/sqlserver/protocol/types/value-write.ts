@@ -12,11 +12,13 @@ import { decimalLength, isPlpType, timeLength } from './type-info';
 import { MAX_LENGTH, SqlType, StoredValue } from '../../sql-type';
 import { DAYS_TO_1900, parseTemporal, TemporalParts, TICKS_PER_DAY, TICKS_PER_SECOND, roundForType } from '../../temporal';
 import { readScaled, rescale } from '../../exact-decimal';
+import { writeVariant } from './variant';
 
 /** A stored value that cannot be shown as the column's type (e.g. text in a date column). */
 export class ValueConversionError extends Error {}
 
 export function writeValue(writer: BufferWriter, type: SqlType, value: StoredValue, fixed = false): void {
+  if (type.variant) return writeVariant(writer, type, value, writeValue);
   if (fixed) {
     // A fixed-length type has no way to say NULL: refuse rather than desynchronise the client.
     if (value === null) throw new ValueConversionError(`A NULL reached a NOT NULL ${type.name} column.`);

@@ -57,6 +57,7 @@ function legacyLobType(type: SqlType): SqlType {
 }
 
 export function wireTypeOf(type: SqlType, nullable: boolean, tdsVersion: number): WireType {
+  if (type.variant) return { type, source: type, form: 'nullable' };
   if (!nullable && FIXED_IDS[type.name] !== undefined) return { type, source: type, form: 'fixed' };
   if (!hasNewDateTypes(tdsVersion) && NEW_DATE_TYPES.has(type.name)) {
     return { type: { name: 'nvarchar', length: temporalTextLength(type) }, source: type, form: 'temporalText' };

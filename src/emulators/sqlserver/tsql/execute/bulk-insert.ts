@@ -22,11 +22,15 @@ export interface PendingBulkLoad {
 
 const pending = new WeakMap<object, PendingBulkLoad>();
 
+/**
+ * Rows that do not fit the table: SQL Server ends such a bulk load with DONE_ERROR and no ERROR
+ * token (clients then say the schema does not match), so this is not a SqlError.
+ */
+export class BulkSchemaMismatch extends Error {}
+
 export async function runInsertBulk(ex: Executor, statement: Statement & { kind: 'insertBulk' }): Promise<void> {
+  // Column names are not checked here: SQL Server accepts the statement and fails the rows that follow.
   const table = resolveTable(ex.compiler(), statement.table);
-  for (const column of statement.columns) {
-    if (!table.columns.some((c) => c.name.toLowerCase() === column.name.toLowerCase())) throw sqlErrors.invalidColumnName(column.name);
-  }
   pending.set(ex.session, { table, columns: statement.columns.map((c) => c.name) });
 }
 
@@ -38,7 +42,7 @@ export async function loadBulkRows(ex: Executor, columns: Array<{ name: string; 
   const table = target.table;
   const targets = columns.map((c) => {
     const column = table.columns.find((t) => t.name.toLowerCase() === c.name.toLowerCase());
-    if (!column) throw sqlErrors.invalidColumnName(c.name);
+    if (!column) throw new BulkSchemaMismatch(`The bulk load names column '${c.name}', which ${table.name} does not have.`);
     return { column, type: c.type };
   });
   const params = new ParameterList();

@@ -20,6 +20,8 @@ export function parseDataType(cursor: Cursor, inCast = false): SqlType {
   if (written.toLowerCase() === 'national' || written.toLowerCase() === 'char' || written.toLowerCase() === 'character') {
     while (cursor.isWord('CHAR', 'CHARACTER', 'VARYING')) written += ` ${cursor.next().text}`;
   }
+  // sql_variant: a placeholder base type until CAST learns its operand's (see SqlType.variant).
+  if (written.toLowerCase() === 'sql_variant') return { name: 'int', variant: true };
   const name = canonicalTypeName(written);
   if (!name) throw sqlErrors.unknownType(written).at(token.line);
   const args: Array<number | 'max'> = [];

@@ -268,6 +268,8 @@ function emitIn(expr: Expr & { kind: 'in' }, ctx: ExpressionContext): Typed {
 
 function emitCast(expr: Expr & { kind: 'cast' }, ctx: ExpressionContext): Typed {
   const value = emitExpression(expr.expr, ctx);
+  // CAST(x AS sql_variant): the value as it is, remembered as a variant of its own type.
+  if (expr.type.variant) return { sql: value.sql, type: { ...(value.type ?? { name: 'int' }), variant: true }, nullable: value.nullable !== false };
   const style = expr.style ? emitExpression(expr.style, ctx).sql : undefined;
   // CAST keeps its operand's nullability (CAST(1 AS bit) is NOT NULL, so it travels as BIT); TRY_CAST may give NULL.
   return { sql: castSql(value.sql, value.type, expr.type, style, expr.tryCast), type: expr.type, nullable: expr.tryCast || value.nullable !== false };
