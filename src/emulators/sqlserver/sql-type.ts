@@ -23,6 +23,8 @@ export interface SqlType {
    * and value; the wire then sends SSVARIANT (MS-TDS 2.2.5.5.4). `int` when only NULL is known.
    */
   variant?: boolean;
+  /** A COLLATE other than the database's (char types): decides the code page varchar travels in. */
+  collation?: string;
 }
 
 export const MAX_LENGTH = -1;

@@ -57,3 +57,13 @@ describe('SQL Server stand-in: bulk-copy metadata queries', () => {
     assert.deepEqual([...result.recordset[1].tds_collation_100], [0x09, 0x04, 0xd0, 0x00, 0x34]);
   });
 });
+
+describe('SQL Server stand-in: bulk loads that do not fit the table', () => {
+  it('ends INSERT BULK naming a column the table lacks with DONE_ERROR and no message, as SQL Server', async () => {
+    const table = new sql.Table('dbo.hcmt_BulkTarget');
+    table.columns.add('NoSuchColumn', sql.Int, { nullable: false });
+    table.rows.add(1);
+    await assert.rejects(pool.request().bulk(table), (error: Error) => /schema of the BulkLoad does not match/.test(error.message));
+    assert.equal((await pool.request().query('SELECT 1 AS alive')).recordset[0].alive, 1);
+  });
+});

@@ -8,6 +8,7 @@ import { isUnicode, MAX_LENGTH, SqlType, StoredValue, typeFamily } from '../sql-
 import { sqlErrors } from '../tsql/sql-error';
 import { formatDate, formatTime, parseTemporal, TemporalParts, toStoredTemporal, DAYS_TO_1900, TICKS_PER_SECOND, civilFromDays } from '../temporal';
 import { decodeCp1252, encodeCp1252 } from '../protocol/types/cp1252';
+import { keepInCodePage } from '../protocol/types/code-page';
 import { formatScaled, readScaled, rescale, storedScaled } from '../exact-decimal';
 
 const INTEGER_RANGES: Record<string, [bigint, bigint]> = {
@@ -129,7 +130,7 @@ function toText(value: Exclude<StoredValue, null>, from: SqlType, to: SqlType, s
   else if (typeFamily(from) === 'exact' && readScaled(value)) text = formatScaled(rescale(readScaled(value)!, from.name === 'money' || from.name === 'smallmoney' ? 2 : from.scale ?? 0));
   else if (typeFamily(from) === 'approximate' && typeof value === 'number') text = formatFloat(value);
   else text = String(value);
-  if (!isUnicode(to)) text = decodeCp1252(encodeCp1252(text));
+  if (!isUnicode(to)) text = keepInCodePage(text, to.collation);
   if (to.length !== undefined && to.length !== MAX_LENGTH && text.length > to.length) text = text.slice(0, to.length);
   return text;
 }

@@ -10,7 +10,7 @@ import { readTransactionManagerRequest, TransactionRequest } from '../protocol/p
 import { readBulkLoad } from '../protocol/payloads/bulk-load';
 import { Executor } from '../tsql/execute/executor';
 import { callProcedure } from '../tsql/execute/run-procedure';
-import { BulkSchemaMismatch, loadBulkRows } from '../tsql/execute/bulk-insert';
+import { BulkSchemaMismatch, insertBulkRefused, loadBulkRows } from '../tsql/execute/bulk-insert';
 import { toSqlError } from '../engine/error-map';
 import { SqlError, sqlErrors } from '../tsql/sql-error';
 import type { SqlSession } from '../engine/sql-session';
@@ -22,7 +22,8 @@ export const handleSqlBatch: RequestHandler = async (session, message, response)
   const { text } = readSqlBatch(message.payload, response.tdsVersion);
   const executor = new Executor(session, response);
   await executor.runBatch(text);
-  response.finish('done', executor.hadError);
+  // INSERT BULK naming columns the table lacks: DONE_ERROR without an ERROR token, as SQL Server.
+  response.finish('done', executor.hadError || insertBulkRefused(session));
 };
 
 export const handleRpc: RequestHandler = async (session, message, response) => {

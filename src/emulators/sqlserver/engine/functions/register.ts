@@ -24,7 +24,13 @@ export function parseTypeText(text: string): SqlType {
   let type = typeCache.get(text);
   if (!type) {
     const name = canonicalTypeName(text);
-    type = name ? makeType(name, [], true) : parseDataType(new Cursor(tokenize(text), text), true);
+    if (name) type = makeType(name, [], true);
+    else {
+      // 'varchar(10) COLLATE Cyrillic_General_CI_AS': a cast that keeps its operand's collation.
+      const cursor = new Cursor(tokenize(text), text);
+      type = parseDataType(cursor, true);
+      if (cursor.acceptWord('COLLATE')) type = { ...type, collation: cursor.identifier(true) };
+    }
     typeCache.set(text, type);
   }
   return type;

@@ -7,7 +7,7 @@
 import { BufferWriter } from '../buffer-writer';
 import { readBVarChar, readUInt16LE, readUInt32LE, readUInt8, readUsVarChar, ReadResult } from '../buffer-readers';
 import { DataTypeId, USHORT_MAX } from './data-type-ids';
-import { DEFAULT_COLLATION } from './collation';
+import { collationInfo } from './code-page';
 import { MAX_LENGTH, SqlType, SqlTypeName } from '../../sql-type';
 
 /** 2.2.5.4.3: the largest sql_variant, announced in TYPE_INFO (variant.ts writes the values). */
@@ -183,11 +183,11 @@ function writeStringTypeInfo(writer: BufferWriter, type: SqlType): void {
     case 'char': case 'varchar': case 'text':
       writer.uint8(type.name === 'char' ? DataTypeId.BigChar : DataTypeId.BigVarChar);
       writer.uint16le(max || type.name === 'text' ? USHORT_MAX : type.length!);
-      return void writer.bytes(DEFAULT_COLLATION);
+      return void writer.bytes(collationInfo(type.collation).bytes);
     case 'nchar': case 'nvarchar': case 'ntext': case 'xml':
       writer.uint8(type.name === 'nchar' ? DataTypeId.NChar : DataTypeId.NVarChar);
       writer.uint16le(max || type.name === 'ntext' || type.name === 'xml' ? USHORT_MAX : type.length! * 2);
-      return void writer.bytes(DEFAULT_COLLATION);
+      return void writer.bytes(collationInfo(type.collation).bytes);
     default:
       writer.uint8(type.name === 'binary' ? DataTypeId.BigBinary : DataTypeId.BigVarBinary);
       return void writer.uint16le(max || type.name === 'image' ? USHORT_MAX : type.length!);

@@ -13,6 +13,7 @@ import { MAX_LENGTH, SqlType, StoredValue } from '../../sql-type';
 import { DAYS_TO_1900, parseTemporal, TemporalParts, TICKS_PER_DAY, TICKS_PER_SECOND, roundForType } from '../../temporal';
 import { readScaled, rescale } from '../../exact-decimal';
 import { writeVariant } from './variant';
+import { collationInfo, encodeForCodePage } from './code-page';
 
 /** A stored value that cannot be shown as the column's type (e.g. text in a date column). */
 export class ValueConversionError extends Error {}
@@ -139,7 +140,7 @@ export function encodeGuid(text: string): Buffer {
 
 function stringOrBinaryBytes(type: SqlType, value: StoredValue): Buffer {
   switch (type.name) {
-    case 'char': case 'varchar': case 'text': return encodeCp1252(padded(type, textOf(value)));
+    case 'char': case 'varchar': case 'text': return encodeForCodePage(padded(type, textOf(value)), collationInfo(type.collation).codePage);
     case 'nchar': case 'nvarchar': case 'ntext': case 'xml': return Buffer.from(padded(type, textOf(value)), 'ucs2');
     case 'rowversion': {
       const bytes = Buffer.alloc(8);

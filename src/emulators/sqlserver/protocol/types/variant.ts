@@ -5,7 +5,7 @@
  */
 import { BufferWriter } from '../buffer-writer';
 import { DataTypeId } from './data-type-ids';
-import { DEFAULT_COLLATION } from './collation';
+import { collationInfo } from './code-page';
 import type { SqlType, SqlTypeName, StoredValue } from '../../sql-type';
 
 const FIXED_BASES: Partial<Record<SqlTypeName, number>> = {
@@ -44,7 +44,7 @@ export function writeVariant(writer: BufferWriter, type: SqlType, value: StoredV
     writeValue(inner, bounded, value);
     prefix = 2;
     const unicode = base.name === 'nvarchar' || base.name === 'nchar';
-    if (base.name !== 'varbinary' && base.name !== 'binary') props.bytes(DEFAULT_COLLATION);
+    if (base.name !== 'varbinary' && base.name !== 'binary') props.bytes(collationInfo(base.collation).bytes);
     props.uint16le(Math.min(8000, unicode ? bounded.length! * 2 : bounded.length!));
   } else if (base.name === 'decimal' || base.name === 'numeric') {
     baseId = base.name === 'decimal' ? DataTypeId.DecimalN : DataTypeId.NumericN;

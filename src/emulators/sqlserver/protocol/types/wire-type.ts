@@ -11,7 +11,7 @@
  */
 import { BufferWriter } from '../buffer-writer';
 import { DataTypeId } from './data-type-ids';
-import { DEFAULT_COLLATION } from './collation';
+import { collationInfo } from './code-page';
 import { isPlpType, writeTypeInfo } from './type-info';
 import { writeValue } from './value-write';
 import { hasNewDateTypes, hasPlpAndHeaders } from '../tds-version';
@@ -52,7 +52,7 @@ function temporalTextLength(type: SqlType): number {
 /** 2.2.5.4.3 legacy LOB type a PLP type becomes for a 7.1 client. */
 function legacyLobType(type: SqlType): SqlType {
   if (type.name === 'varbinary' || type.name === 'image' || type.name === 'binary') return { name: 'image' };
-  if (type.name === 'varchar' || type.name === 'char' || type.name === 'text') return { name: 'text' };
+  if (type.name === 'varchar' || type.name === 'char' || type.name === 'text') return { name: 'text', collation: type.collation };
   return { name: 'ntext' };
 }
 
@@ -80,7 +80,7 @@ export function writeWireTypeInfo(writer: BufferWriter, wire: WireType, tdsVersi
   const name = wire.type.name;
   writer.uint8(name === 'text' ? DataTypeId.Text : name === 'ntext' ? DataTypeId.NText : DataTypeId.Image);
   writer.uint32le(name === 'ntext' ? NTEXT_MAX_BYTES : TEXT_MAX_BYTES);
-  if (name !== 'image') writer.bytes(DEFAULT_COLLATION);
+  if (name !== 'image') writer.bytes(collationInfo(wire.source.collation).bytes);
   if (!inColumnMetadata) return;
   if (hasPlpAndHeaders(tdsVersion)) writer.uint8(0);
   else writer.uint16le(0);

@@ -28,9 +28,20 @@ const pending = new WeakMap<object, PendingBulkLoad>();
  */
 export class BulkSchemaMismatch extends Error {}
 
+const refused = new WeakSet<object>();
+
+/** True (once) when the session's last INSERT BULK named columns its table lacks. */
+export function insertBulkRefused(session: object): boolean {
+  return refused.delete(session);
+}
+
 export async function runInsertBulk(ex: Executor, statement: Statement & { kind: 'insertBulk' }): Promise<void> {
-  // Column names are not checked here: SQL Server accepts the statement and fails the rows that follow.
   const table = resolveTable(ex.compiler(), statement.table);
+  if (statement.columns.some((column) => !table.columns.some((c) => c.name.toLowerCase() === column.name.toLowerCase()))) {
+    // SQL Server ends such a request with DONE_ERROR and no ERROR token (see insertBulkRefused).
+    refused.add(ex.session);
+    return;
+  }
   pending.set(ex.session, { table, columns: statement.columns.map((c) => c.name) });
 }
 

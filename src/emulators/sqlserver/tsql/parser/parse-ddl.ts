@@ -123,7 +123,7 @@ export function parseColumnDefinition(cursor: Cursor): ColumnDefinition {
       const expr = parseExpression(cursor);
       column.check = { expr, source: cursor.textBetween(start, cursor.position), name: constraintName };
       cursor.expectPunct(')');
-    } else if (cursor.acceptWord('COLLATE')) cursor.identifier(true);
+    } else if (cursor.acceptWord('COLLATE')) column.type = { ...column.type, collation: cursor.identifier(true) };
     else if (cursor.acceptWord('ROWGUIDCOL', 'SPARSE', 'FILESTREAM')) continue;
     else if (constraintName) throw cursor.syntaxError();
     else return column;

@@ -67,7 +67,7 @@ export function emitExpression(expr: Expr, ctx: ExpressionContext): Typed {
     case 'collate': {
       const inner = emitExpression(expr.expr, ctx);
       const collation = /_CS_|_BIN/i.test(expr.collation) ? 'BINARY' : 'NOCASE';
-      return { sql: `(${inner.sql} COLLATE ${collation})`, type: inner.type };
+      return { sql: `(${inner.sql} COLLATE ${collation})`, type: inner.type ? { ...inner.type, collation: expr.collation } : inner.type, nullable: inner.nullable };
     }
   }
 }
@@ -168,7 +168,8 @@ export function coerceTo(value: Typed, type: SqlType | null): Typed {
 }
 
 export function castSql(sql: string, from: SqlType | null, to: SqlType, style?: string, tryCast = false): string {
-  return `hcm_cast(${sql}, ${quoteString(formatType(to))}, ${from ? quoteString(formatType(from)) : 'NULL'}, ${style ?? 'NULL'}, ${tryCast ? 1 : 0})`;
+  const target = to.collation ? `${formatType(to)} COLLATE ${to.collation}` : formatType(to);
+  return `hcm_cast(${sql}, ${quoteString(target)}, ${from ? quoteString(formatType(from)) : 'NULL'}, ${style ?? 'NULL'}, ${tryCast ? 1 : 0})`;
 }
 
 function emitArithmetic(op: string, left: Typed, right: Typed): Typed {
@@ -271,8 +272,10 @@ function emitCast(expr: Expr & { kind: 'cast' }, ctx: ExpressionContext): Typed 
   // CAST(x AS sql_variant): the value as it is, remembered as a variant of its own type.
   if (expr.type.variant) return { sql: value.sql, type: { ...(value.type ?? { name: 'int' }), variant: true }, nullable: value.nullable !== false };
   const style = expr.style ? emitExpression(expr.style, ctx).sql : undefined;
+  // A character result keeps its operand's collation (and so its code page on the wire).
+  const type = value.type?.collation && typeFamily(expr.type) === 'string' ? { ...expr.type, collation: value.type.collation } : expr.type;
   // CAST keeps its operand's nullability (CAST(1 AS bit) is NOT NULL, so it travels as BIT); TRY_CAST may give NULL.
-  return { sql: castSql(value.sql, value.type, expr.type, style, expr.tryCast), type: expr.type, nullable: expr.tryCast || value.nullable !== false };
+  return { sql: castSql(value.sql, value.type, type, style, expr.tryCast), type, nullable: expr.tryCast || value.nullable !== false };
 }
 
 function emitCase(expr: Expr & { kind: 'case' }, ctx: ExpressionContext): Typed {
