@@ -55,7 +55,7 @@ Describe 'Install-HybridConnectionManager.ps1 with a prerequisite missing' {
     It 'names Windows 10/11''s optional feature when Application Initialization is missing there' {
         Mock Get-Command -ModuleName HybridConnectionManager -ParameterFilter { $Name -eq 'Get-WindowsFeature' } { $null }
         Mock Get-WindowsOptionalFeature -ModuleName HybridConnectionManager { [pscustomobject]@{ FeatureName = $FeatureName; State = 'Disabled' } }
-        { Invoke-Install } | Should -Throw -ErrorId 'HcmPrerequisiteMissing' -ExpectedMessage '*IIS-ApplicationInit is not installed*"Enable-WindowsOptionalFeature -Online -FeatureName IIS-ApplicationInit" on Windows 10/11*'
+        { Invoke-Install } | Should -Throw -ErrorId 'HcmPrerequisiteMissing' -ExpectedMessage '*IIS-ApplicationInit is not installed*"Enable-WindowsOptionalFeature -Online -All -FeatureName IIS-ApplicationDevelopment,IIS-ApplicationInit" on Windows 10/11*'
         Should -Invoke Get-WindowsOptionalFeature -ModuleName HybridConnectionManager -Times 1 -Exactly -ParameterFilter { $Online -and $FeatureName -eq 'IIS-ApplicationInit' }
         Should -Invoke Get-WindowsFeature -ModuleName HybridConnectionManager -Times 0 -Exactly
     }
