@@ -32,8 +32,9 @@ function global:New-FakeIis {
         Connections = @{}   # entity path -> state the listener's /status reports (default Connected)
         Unlocks  = @{}      # site -> sections unlocked by <location path="site" overrideMode="Allow"> in applicationHost.config
         Tasks    = @{}      # scheduled tasks: "<path><name>" -> registration
-        NodeStarted = @{}   # site -> $true once a request reached its iisnode handler
     }
+    # site -> $true once a request reached its iisnode handler (outside the state the suites snapshot)
+    $global:HcmFakeNodeStarted = @{}
     return $global:HcmFakeIis
 }
 

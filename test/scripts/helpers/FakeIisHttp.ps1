@@ -70,7 +70,7 @@ function global:Invoke-FakeIisPipeline {
     }
     $handler = @($config.SelectNodes('/configuration/system.webServer/handlers/add') | Where-Object { $_.GetAttribute('modules') -eq 'iisnode' -and $target.TrimStart('/') -eq $_.GetAttribute('path') }) | Select-Object -First 1
     if ($null -ne $handler) {
-        $global:HcmFakeIis.NodeStarted[$Site] = $true
+        $global:HcmFakeNodeStarted[$Site] = $true
         $response = Invoke-FakeNodeApp -Site $Site -Path $Path
     }
     elseif ($target -eq '/') {
@@ -108,7 +108,7 @@ function global:Invoke-FakeIisPreload {
         $named = @(([xml] (Get-Content -LiteralPath $configPath -Raw)).SelectNodes('/configuration/system.webServer/applicationInitialization/add') | ForEach-Object { $_.GetAttribute('initializationPage') })
         if ($named.Count -gt 0) { $pages = $named }
     }
-    $global:HcmFakeIis.NodeStarted.Remove($Site)
+    $global:HcmFakeNodeStarted.Remove($Site)
     foreach ($page in $pages) { [void] (Invoke-FakeIisPipeline -Site $Site -Folder $folder -Path $page) }
-    return [bool] $global:HcmFakeIis.NodeStarted[$Site]
+    return [bool] $global:HcmFakeNodeStarted[$Site]
 }
