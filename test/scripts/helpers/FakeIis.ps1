@@ -221,4 +221,5 @@ function global:Register-FakeIisMock {
 function global:Remove-FakeIis {
     Remove-Variable -Name HcmFakeIis -Scope Global -ErrorAction SilentlyContinue
     Remove-Variable -Name HcmFakeForbiddenPage -Scope Global -ErrorAction SilentlyContinue
+    Remove-Variable -Name HcmFakeConfigChecks, HcmFakeNodeStarted -Scope Global -ErrorAction SilentlyContinue
 }

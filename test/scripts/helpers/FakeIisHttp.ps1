@@ -53,7 +53,11 @@ function global:Invoke-FakeIisPipeline {
     $unlocked = @()
     if ($global:HcmFakeIis.Unlocks.ContainsKey($Site)) { $unlocked = @($global:HcmFakeIis.Unlocks[$Site]) }
     if (Test-Path -LiteralPath $configPath) {
-        $errors = @(Test-HcmIisWebConfig -Path $configPath -AtApplicationRoot -UnlockedSections $unlocked)
+        # IIS re-reads a changed web.config; checking an unchanged one again gives the same answer (and costs seconds under load).
+        $cacheKey = '{0}|{1}|{2}' -f $configPath, [System.IO.File]::GetLastWriteTimeUtc($configPath).Ticks, ($unlocked -join ',')
+        if (-not $global:HcmFakeConfigChecks) { $global:HcmFakeConfigChecks = @{} }
+        if (-not $global:HcmFakeConfigChecks.ContainsKey($cacheKey)) { $global:HcmFakeConfigChecks[$cacheKey] = @(Test-HcmIisWebConfig -Path $configPath -AtApplicationRoot -UnlockedSections $unlocked) }
+        $errors = @($global:HcmFakeConfigChecks[$cacheKey])
         if ($errors.Count -gt 0) { return New-FakeIisResponse 500 (Format-HcmIis50019 -ConfigError $errors[0]) 19 }
         $config = New-Object System.Xml.XmlDocument
         $config.Load($configPath)
