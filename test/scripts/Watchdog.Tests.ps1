@@ -69,8 +69,8 @@ Describe 'the listener watchdog, under real pwsh against a real HTTP endpoint' {
 
     It 'runs as the scheduled task runs it: its own process, exit code 1 when it revived the listener' {
         [void] (Invoke-Peer '/__down')
-        # This very pwsh (a .NET tool install runs as "dotnet pwsh.dll").
-        $pwsh = @((Get-Process -Id $PID).Path)
+        # The suite's pwsh (HCM_PWSH from the tool table), else this very process (a .NET tool install runs as "dotnet pwsh.dll").
+        $pwsh = @($(if ($env:HCM_PWSH) { $env:HCM_PWSH } else { (Get-Process -Id $PID).Path }))
         if ([System.IO.Path]::GetFileNameWithoutExtension($pwsh[0]) -eq 'dotnet') { $pwsh += (Join-Path $PSHOME 'pwsh.dll') }
         & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File $script:Watch -Port $script:Port -Once | Out-Null
         $LASTEXITCODE | Should -Be 1
