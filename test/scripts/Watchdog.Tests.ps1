@@ -152,3 +152,35 @@ Describe 'the Windows 10/11 prerequisite commands' {
         @($script:Needed | Where-Object { $old -notcontains $_ }) | Should -Contain 'IIS-HttpErrors'
     }
 }
+
+Describe 'Test-HybridConnectionManager.ps1: the server-level changes the installer made' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'helpers/FakeIis.ps1')
+        $script:FakeIis = New-FakeIis -HcmHome $script:Root
+        Register-FakeIisMock
+        $script:Module = Get-Module HybridConnectionManager
+        $script:TaskOptions = @{ InstallPath = (Join-Path $script:Root 'product'); HcmHome = $script:Root; Port = 6568 }
+    }
+    AfterAll { Remove-FakeIis }
+
+    It 'fails the watchdog check when the task is missing, disabled or points elsewhere, saying to re-run the installer' {
+        $check = & $script:Module { param($o) Get-HcmWatchdogCheck @o } $script:TaskOptions
+        $check.Passed | Should -BeFalse
+        $check.Detail | Should -Match 'is not registered: a crashed listener stays down'
+        Set-HcmWatchdog @script:TaskOptions | Out-Null
+        (& $script:Module { param($o) Get-HcmWatchdogCheck @o } $script:TaskOptions).Passed | Should -BeTrue
+        $script:FakeIis.Tasks['\HybridConnectionManager\Listener Watchdog'].State = 'Disabled'
+        $check = & $script:Module { param($o) Get-HcmWatchdogCheck @o } $script:TaskOptions
+        $check.Passed | Should -BeFalse
+        $check.Detail | Should -Match 'is Disabled'
+        $check.Fix | Should -BeLike 'Run Install-HybridConnectionManager.ps1 again*'
+    }
+
+    It 'reports a site whose <handlers> unlock is gone (every request would answer 500.19)' {
+        Test-HcmSectionUnlock -Site 'MicrosoftSqlConnector_001' | Should -BeFalse
+        Set-HcmSectionUnlock -Site 'MicrosoftSqlConnector_001' | Out-Null
+        Test-HcmSectionUnlock -Site 'MicrosoftSqlConnector_001' | Should -BeTrue
+        Remove-HcmSectionUnlock -Site 'MicrosoftSqlConnector_001' -Confirm:$false | Out-Null
+        @(Get-HcmSectionUnlock -Site 'MicrosoftSqlConnector_001' | ForEach-Object { "$($_.Section)=$($_.OverrideMode)" }) | Should -Be @('system.webServer/handlers=Inherit')
+    }
+}
