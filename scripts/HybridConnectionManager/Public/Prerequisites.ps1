@@ -56,7 +56,7 @@ function Get-HcmPrerequisite {
     module, iisnode, URL Rewrite and Application Initialization registered in IIS, Node.js 20 or later.
     A failed check's Fix says what to install and where to get it.
     .PARAMETER NodePath
-    node.exe to check; default: the one on PATH (which iisnode also uses).
+    node.exe to check; default: the one on PATH (the installer writes the checked path into each site's web.config for iisnode).
     .OUTPUTS
     HybridConnectionManager.Check objects: Name, Passed, Detail, Fix.
     .EXAMPLE
@@ -93,7 +93,7 @@ function Get-HcmPrerequisite {
     $appInit = Get-HcmWindowsFeatureState -ServerFeature 'Web-AppInit' -ClientFeature 'IIS-ApplicationInit'
     New-HcmCheck -Name 'Application Initialization' -Passed $appInit.Installed -Detail $(if ($appInit.Installed) { "$($appInit.Name) installed" } else { "$($appInit.Name) is not installed (sites would only start on their first request)" }) -Fix 'Install it: "Install-WindowsFeature Web-AppInit" on Windows Server, "Enable-WindowsOptionalFeature -Online -All -FeatureName IIS-ApplicationDevelopment,IIS-ApplicationInit" on Windows 10/11.'
 
-    $nodeFix = "Install Node.js $script:MinimumNodeMajor or later (a supported LTS release) from https://nodejs.org/en/download, on the system PATH (iisnode runs node.exe from it), then run again."
+    $nodeFix = "Install Node.js $script:MinimumNodeMajor or later (a supported LTS release) from https://nodejs.org/en/download, then run again (or give its node.exe with -NodePath; the installer writes that path into each site's web.config for iisnode)."
     $node = Resolve-HcmNodePath -NodePath $NodePath
     if (-not $node) {
         New-HcmCheck -Name 'Node.js' -Passed $false -Detail 'node was not found on PATH' -Fix $nodeFix
