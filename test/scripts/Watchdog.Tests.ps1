@@ -184,3 +184,17 @@ Describe 'Test-HybridConnectionManager.ps1: the server-level changes the install
         @(Get-HcmSectionUnlock -Site 'MicrosoftSqlConnector_001' | ForEach-Object { "$($_.Section)=$($_.OverrideMode)" }) | Should -Be @('system.webServer/handlers=Inherit')
     }
 }
+
+Describe 'Test-HybridConnectionManager.ps1: the node.exe a site''s web.config names' {
+    It 'reports a nodeProcessCommandLine whose node.exe is gone, and nothing for one that exists' {
+        $folder = Join-Path $script:Root 'node-site'
+        [void] (New-Item -ItemType Directory -Path $folder -Force)
+        $config = Join-Path $folder 'web.config'
+        $node = (Get-Command node -CommandType Application | Select-Object -First 1).Source
+        foreach ($case in @(@{ Path = $node; Drift = '' }, @{ Path = (Join-Path $script:Root 'nodejs/node.exe'); Drift = '*does not exist (Node.js moved or removed)*' })) {
+            Set-Content -LiteralPath $config -Value "<configuration><system.webServer><iisnode nodeProcessCommandLine=`"&quot;$($case.Path)&quot;`" /></system.webServer></configuration>"
+            $drift = & (Get-Module HybridConnectionManager) { param($c) Get-HcmSiteNodeDrift -ConfigPath $c } $config
+            if ($case.Drift) { $drift | Should -BeLike $case.Drift } else { $drift | Should -BeNullOrEmpty }
+        }
+    }
+}

@@ -113,3 +113,16 @@ function Set-HcmSiteConfig {
     [System.IO.File]::WriteAllText($ConfigPath, $state.Wanted, (New-Object System.Text.UTF8Encoding($false)))
     New-HcmChange -Resource 'SiteConfig' -Name $ConfigPath -Action 'Updated' -Changes @('web.config')
 }
+
+function Get-HcmSiteNodeDrift {
+    # Why iisnode could not start the node.exe a site's web.config names ('' when it can, or the file has none):
+    # Node.js was moved or uninstalled after the installer wrote its path.
+    param([Parameter(Mandatory = $true)][string] $ConfigPath)
+    if (-not (Test-Path -LiteralPath $ConfigPath -PathType Leaf)) { return '' }
+    $iisnode = (Read-HcmWebConfig -ConfigPath $ConfigPath).SelectSingleNode('/configuration/system.webServer/iisnode')
+    if ($null -eq $iisnode -or -not $iisnode.HasAttribute('nodeProcessCommandLine')) { return '' }
+    $commandLine = $iisnode.GetAttribute('nodeProcessCommandLine')
+    if ($commandLine -notmatch '^"([^"]+)"$') { return '' }
+    if (Test-Path -LiteralPath $Matches[1] -PathType Leaf) { return '' }
+    return "web.config runs $commandLine, which does not exist (Node.js moved or removed): iisnode answers 500 until the installer is run again"
+}

@@ -44,6 +44,8 @@ function Get-HcmSiteCheck {
     $drift += @((Get-HcmAppPool -Name $AppPool).Properties | Where-Object { -not $_.InState } | ForEach-Object { "$AppPool $($_.Name) is '$($_.Actual)' (want '$($_.Expected)')" })
     $drift += @((Get-HcmWebSite -Name $Site -AppPool $AppPool -PhysicalPath $Folder).Properties | Where-Object { -not $_.InState } | ForEach-Object { "$Site $($_.Name) is '$($_.Actual)' (want '$($_.Expected)')" })
     $drift += @(Get-HcmSectionUnlock -Site $Site | Where-Object { -not $_.InState } | ForEach-Object { "$($_.Section) is not unlocked for $Site (overrideMode $($_.OverrideMode)): IIS answers 500.19" })
+    $missingNode = Get-HcmSiteNodeDrift -ConfigPath (Join-Path $Folder 'web.config')
+    if ($missingNode) { $drift += "$Site $missingNode" }
     $binding = Get-HcmSiteBinding -Name $Site -Port $Port
     if ($binding.Missing.Count -gt 0 -or $binding.Extra.Count -gt 0) { $drift += "$Site bindings are $($binding.Actual -join ', ') (want $($binding.Expected -join ', '))" }
     New-HcmCheck -Name "$Site configuration" -Passed ($drift.Count -eq 0) -Detail $(if ($drift.Count -eq 0) { 'as installed' } else { $drift -join '; ' }) -Fix $reinstall
