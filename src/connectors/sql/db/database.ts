@@ -8,7 +8,7 @@
 import sql from 'mssql';
 import type { Logger } from '../../../common/logger';
 import { silentLogger } from '../../../common/logger';
-import { HcmError } from '../../../common/errors';
+import { HcmError, isHcmError } from '../../../common/errors';
 import type { SqlConnectorSettings } from '../../../config/sql-settings';
 import { MappedError, mapDatabaseError, unavailable } from './error-map';
 import { Statement } from './parameters';
@@ -109,7 +109,9 @@ export class Database {
   /** Maps a failure and, when the connection was lost, drops the pool so the next call makes a new one. */
   fail(pool: sql.ConnectionPool | undefined, error: unknown): MappedError {
     const mapped = mapDatabaseError(error, this.requestTimeoutMs);
-    this.onError?.(mapped.error);
+    // A driver error is reported once: an HcmError is one already mapped (a transaction maps the
+    // failure of its statement again) or one of ours raised inside a transaction.
+    if (!isHcmError(error)) this.onError?.(mapped.error);
     // SQL Server says an object or column is unknown: the schema changed under the cached catalog.
     if (mapped.error.code === 'ObjectNotFound' || (mapped.error.code === 'ColumnNotFound' && mapped.error.details.sqlErrorNumber === 207)) {
       this.onSchemaError?.();
