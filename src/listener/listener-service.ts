@@ -84,6 +84,14 @@ export class ListenerService {
     return [...this.entries.values()].map((entry) => entry.status()).sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /**
+   * Records how many listeners the relay reports for a hybrid connection (the runtime-information
+   * answer; null when unknown). Shown on the status page, /status and as a metric.
+   */
+  reportListeners(hybridConnection: string, count: number | null): void {
+    for (const entry of this.entries.values()) if (entry.route.connection.entityPath === hybridConnection) entry.listenerCount = count;
+  }
+
   get inFlight(): number {
     return [...this.entries.values()].reduce((sum, entry) => sum + entry.inFlight, 0);
   }

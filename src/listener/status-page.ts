@@ -41,6 +41,7 @@ th, td { text-align: left; padding: .4rem .8rem; border-bottom: 1px solid #e1dfd
 .state.down { background-color: ${STATUS_COLOURS.down}; }
 .error { color: #605e5c; max-width: 40rem; }
 .endpoint { font-family: Consolas, monospace; font-size: .9em; }
+.since, .endpoint { white-space: nowrap; }
 .listeners, .per-minute, .total, .failed { text-align: right; }
 </style>
 </head>

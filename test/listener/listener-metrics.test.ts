@@ -64,6 +64,8 @@ describe('listener metrics', () => {
     assert.equal(sampleValue(text, 'hcm_hybrid_connection_reconnects_total', hc), 0);
     assert.equal(sampleValue(text, 'hcm_hybrid_connection_calls_in_flight', hc), 0);
     assert.equal(sampleValue(text, 'hcm_hybrid_connection_listeners', hc), undefined, 'absent until the relay reports a count');
+    service.reportListeners('sql-orders', 2);
+    assert.equal(sampleValue(await scrape(), 'hcm_hybrid_connection_listeners', hc), 2);
     const types = metricTypes(text);
     assert.equal(types.get('hcm_hybrid_connection_calls_total'), 'counter');
     assert.equal(types.get('hcm_hybrid_connection_call_duration_seconds'), 'histogram');
