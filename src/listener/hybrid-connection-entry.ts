@@ -29,10 +29,7 @@ export interface HybridConnectionStatus {
 
 export class HybridConnectionEntry {
   readonly requests = { total: 0, failed: 0 };
-  /**
-   * The listener count from the relay's runtime-information answer, set by whoever asks the relay
-   * for it; null while unknown.
-   */
+  /** The listener count from the relay's runtime-information answer (listener-count-poller.ts); null until known. */
   listenerCount: number | null = null;
   private calls = 0;
   private readonly recent: RateWindow;

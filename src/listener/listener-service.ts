@@ -15,6 +15,7 @@ import { RelayListener } from '../relay/relay-listener';
 import { forwardCall, sendError } from './forwarding/forward';
 import { connectorPath, correlationIdFor } from './forwarding/request-passes';
 import { HybridConnectionEntry, HybridConnectionStatus } from './hybrid-connection-entry';
+import { ListenerCountPoller, PolledConnection } from './listener-count-poller';
 import { ListenerMetrics } from './listener-metrics';
 import { diffRoutes, ListenerRoute, RouteChanges, routesFromManifest } from './route-table';
 import { DEFAULT_LISTENER_SETTINGS, ListenerSettings } from './settings';
@@ -34,11 +35,13 @@ export class ListenerService {
   private readonly logger: Logger;
   private shuttingDown = false;
   readonly metrics: ListenerMetrics;
+  private readonly listenerCounts: ListenerCountPoller;
 
   constructor(private readonly options: ListenerServiceOptions) {
     this.settings = { ...DEFAULT_LISTENER_SETTINGS, ...options.settings };
     this.logger = options.logger ?? silentLogger();
     this.metrics = new ListenerMetrics({ siteName: options.siteName, status: () => this.status(), processMetrics: options.processMetrics });
+    this.listenerCounts = new ListenerCountPoller(() => this.polled(), this.settings.listenerCountPollMs, this.logger);
   }
 
   get isShuttingDown(): boolean {
@@ -51,6 +54,7 @@ export class ListenerService {
     for (const problem of table.problems) this.logger.error({ event: 'route-unusable' }, problem);
     const current = new Map([...this.entries].map(([key, entry]) => [key, entry.route]));
     const changes = diffRoutes(current, this.shuttingDown ? [] : table.routes);
+    if (!this.shuttingDown) this.listenerCounts.start();
     for (const key of changes.removed) {
       const entry = this.entries.get(key)!;
       this.entries.delete(key);
@@ -84,14 +88,6 @@ export class ListenerService {
     return [...this.entries.values()].map((entry) => entry.status()).sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  /**
-   * Records how many listeners the relay reports for a hybrid connection (the runtime-information
-   * answer; null when unknown). Shown on the status page, /status and as a metric.
-   */
-  reportListeners(hybridConnection: string, count: number | null): void {
-    for (const entry of this.entries.values()) if (entry.route.connection.entityPath === hybridConnection) entry.listenerCount = count;
-  }
-
   get inFlight(): number {
     return [...this.entries.values()].reduce((sum, entry) => sum + entry.inFlight, 0);
   }
@@ -99,6 +95,7 @@ export class ListenerService {
   /** Stops taking calls, lets in-flight ones finish for at most `graceMs`, closes every relay connection. */
   async shutdown(graceMs = this.settings.shutdownGraceMs): Promise<void> {
     this.shuttingDown = true;
+    this.listenerCounts.stop();
     const entries = [...this.entries.values()];
     await Promise.all(entries.map((entry) => entry.drained(graceMs)));
     await Promise.all(entries.map((entry) => entry.listener.close()));
@@ -120,9 +117,19 @@ export class ListenerService {
     let previous = listener.state;
     listener.on('state', (state: string) => {
       if (previous === 'Connected' && (state === 'Reconnecting' || state === 'Failed')) this.metrics.connectionLost(route.connection.entityPath);
+      if (state === 'Connected' && previous !== 'Connected') setImmediate(() => this.listenerCounts.ask(route.key));
       previous = state as typeof previous;
     });
     return listener;
+  }
+
+  /** The hybrid connections the listener-count poller asks about. */
+  private polled(): Map<string, PolledConnection> {
+    return new Map([...this.entries].map(([key, entry]) => [key, {
+      connection: entry.route.connection,
+      connected: entry.listener.state === 'Connected',
+      report: (count: number) => (entry.listenerCount = count),
+    }]));
   }
 
   /** Closes a replaced or removed listener once the calls it may still carry are done (bounded). */

@@ -21,6 +21,8 @@ export interface ListenerSettings {
   manifestPollMs: number;
   /** HCM_STATUS_REFRESH_S: how often the status page (GET /) reloads itself in a browser. */
   statusRefreshSeconds: number;
+  /** HCM_RELAY_LISTENER_COUNT_MS: how often the relay is asked how many listeners each hybrid connection has. */
+  listenerCountPollMs: number;
 }
 
 export const DEFAULT_LISTENER_SETTINGS: ListenerSettings = {
@@ -32,6 +34,7 @@ export const DEFAULT_LISTENER_SETTINGS: ListenerSettings = {
   tokenRenewMs: 20 * 60_000,
   manifestPollMs: 500,
   statusRefreshSeconds: 5,
+  listenerCountPollMs: 30_000,
 };
 
 const VARIABLES: Array<[keyof ListenerSettings, string, number, number]> = [
@@ -43,6 +46,7 @@ const VARIABLES: Array<[keyof ListenerSettings, string, number, number]> = [
   ['tokenRenewMs', 'HCM_RELAY_TOKEN_RENEW_MS', 100, 7 * 86_400_000],
   ['manifestPollMs', 'HCM_MANIFEST_POLL_MS', 50, 2_000],
   ['statusRefreshSeconds', 'HCM_STATUS_REFRESH_S', 1, 3_600],
+  ['listenerCountPollMs', 'HCM_RELAY_LISTENER_COUNT_MS', 100, 3_600_000],
 ];
 
 /** Reads the settings; throws an Error naming the variable when one is not a whole number in range. */

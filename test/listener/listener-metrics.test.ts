@@ -10,13 +10,14 @@ import { describe, it } from 'node:test';
 import type { RelayEmulator } from '../../src/emulators/relay';
 import { ListenerService } from '../../src/listener/listener-service';
 import { createLocalSurface } from '../../src/listener/local-surface';
+import type { ListenerSettings } from '../../src/listener/settings';
 import { Context, manifestWith, sendThroughRelay, startConnector, startRelay, TestConnector, waitFor } from '../relay/relay-fixtures';
 import { metricTypes, sampleValue } from '../common/prometheus-text';
 
 const SITE = 'MicrosoftAzureBizTalkHybridListener';
 
-async function startService(t: Context, relay: RelayEmulator, connector: TestConnector): Promise<ListenerService> {
-  const service = new ListenerService({ siteName: SITE });
+async function startService(t: Context, relay: RelayEmulator, connector: TestConnector, settings: Partial<ListenerSettings> = {}): Promise<ListenerService> {
+  const service = new ListenerService({ siteName: SITE, settings });
   t.after(() => service.shutdown(0));
   service.apply(manifestWith([{ connectionString: relay.connectionString('sql-orders'), port: connector.port }]));
   await waitFor('Connected', () => service.status()[0]?.state === 'Connected');
@@ -39,7 +40,7 @@ describe('listener metrics', () => {
       response.writeHead(request.url.startsWith('/missing') ? 404 : 200);
       response.end('x'.repeat(1000));
     });
-    const service = await startService(t, relay, connector);
+    const service = await startService(t, relay, connector, { listenerCountPollMs: 60_000 });
     const port = await startSurface(t, service);
     const scrape = async () => {
       const response = await fetch(`http://127.0.0.1:${port}/metrics`);
@@ -63,9 +64,9 @@ describe('listener metrics', () => {
     assert.equal(sampleValue(text, 'hcm_hybrid_connection_state', { ...hc, state: 'Reconnecting' }), 0);
     assert.equal(sampleValue(text, 'hcm_hybrid_connection_reconnects_total', hc), 0);
     assert.equal(sampleValue(text, 'hcm_hybrid_connection_calls_in_flight', hc), 0);
-    assert.equal(sampleValue(text, 'hcm_hybrid_connection_listeners', hc), undefined, 'absent until the relay reports a count');
-    service.reportListeners('sql-orders', 2);
-    assert.equal(sampleValue(await scrape(), 'hcm_hybrid_connection_listeners', hc), 2);
+    // Asked of the relay (runtime information) as soon as the connection is up.
+    await waitFor('the relay\'s listener count', () => service.status()[0].listeners === 1);
+    assert.equal(sampleValue(await scrape(), 'hcm_hybrid_connection_listeners', hc), 1);
     const types = metricTypes(text);
     assert.equal(types.get('hcm_hybrid_connection_calls_total'), 'counter');
     assert.equal(types.get('hcm_hybrid_connection_call_duration_seconds'), 'histogram');
@@ -90,6 +91,7 @@ describe('listener metrics', () => {
   it('answers /metrics on its own port but 404 to a request that came through a proxy', async (t) => {
     const service = new ListenerService({ siteName: SITE });
     const port = await startSurface(t, service);
+    assert.doesNotMatch(await service.metrics.registry.metrics(), /^hcm_hybrid_connection_listeners\{/m, 'no listener count before the relay has said');
     const plain = await fetch(`http://127.0.0.1:${port}/metrics`);
     assert.equal(plain.status, 200);
     assert.match(await plain.text(), /# TYPE hcm_hybrid_connection_calls_total counter/);

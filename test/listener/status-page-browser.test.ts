@@ -70,13 +70,13 @@ describe('status page in headless Chromium', () => {
     assert.ok(CHROMIUM, 'HCM_CHROMIUM is unset: run the suite with "npm test", which finds or installs Chromium.');
     const relay = await startRelay(t, ['sql-orders']);
     const connector = await startConnector(t, (_request, response) => response.end('ok'));
-    const service = new ListenerService({ siteName: SITE });
+    // The relay is asked for the listener count every 100 ms here (30 s by default).
+    const service = new ListenerService({ siteName: SITE, settings: { listenerCountPollMs: 100 } });
     t.after(() => service.shutdown(0));
     const missing = relay.connectionString('sql-orders').replace('EntityPath=sql-orders', 'EntityPath=sql-missing');
     service.apply(manifestWith([{ connectionString: relay.connectionString('sql-orders'), port: connector.port }, { connectionString: missing, port: connector.port + 1 }]));
     await waitFor('one Connected, one Failed', () => service.status().map((entry) => entry.state).join() === 'Failed,Connected');
-    // As the runtime-information answer reports it: this manager and one other.
-    service.reportListeners('sql-orders', 2);
+    await waitFor('the relay to report one listener', () => service.status().find((entry) => entry.name === 'sql-orders')?.listeners === 1);
     assert.equal((await sendThroughRelay(relay, 'sql-orders', { suffix: '/tables' })).status, 200);
 
     const server = http.createServer(createLocalSurface({ siteName: SITE, service, refreshSeconds: 1 }));
@@ -104,25 +104,30 @@ describe('status page in headless Chromium', () => {
     const relayPort = relay.address().port;
     assert.deepEqual(
       { endpoint: first['sql-orders']['Relay endpoint'], listeners: first['sql-orders'].Listeners, perMinute: first['sql-orders']['Calls/min'], error: first['sql-orders']['Last error'] },
-      { endpoint: `ws://127.0.0.1:${relayPort}/$hc/sql-orders`, listeners: '2', perMinute: '1', error: '' },
+      { endpoint: `ws://127.0.0.1:${relayPort}/$hc/sql-orders`, listeners: '1', perMinute: '1', error: '' },
     );
     assert.equal(first['sql-missing']['Relay endpoint'], `ws://127.0.0.1:${relayPort}/$hc/sql-missing`);
-    assert.equal(first['sql-missing'].Listeners, '—', 'unknown until the relay reports it');
+    assert.equal(first['sql-missing'].Listeners, '—', 'unknown: the relay has no such hybrid connection');
     assert.match(first['sql-missing']['Last error'], /404/);
     assert.equal(first['sql-missing']['Calls/min'], '0');
     const visible = await page.evaluate(() => (globalThis as any).document.body.innerText as string);
     assert.match(visible, /reloads every 1 s/);
 
-    // New calls and a new listener count appear without anyone reloading the page.
+    // A second manager joins and more calls arrive: the page shows it without anyone reloading it.
     let reloads = 0;
     page.on('load', () => (reloads += 1));
+    const second = new ListenerService({ siteName: `${SITE}-second` });
+    t.after(() => second.shutdown(0));
+    second.apply(manifestWith([{ connectionString: relay.connectionString('sql-orders'), port: connector.port }]));
+    await waitFor('the second manager Connected', () => second.status()[0]?.state === 'Connected');
     for (let i = 0; i < 2; i += 1) assert.equal((await sendThroughRelay(relay, 'sql-orders', { suffix: '/tables' })).status, 200);
-    service.reportListeners('sql-orders', 1);
-    const later = await waitFor('the page to reload with 3 calls per minute and 1 listener', async () => {
+    const calls = () => service.status().find((entry) => entry.name === 'sql-orders')!.requests.total;
+    const expected = String(calls());
+    const later = await waitFor('the page to reload with two listeners and the new calls', async () => {
       const rows = await table();
-      return rows['sql-orders']?.['Calls/min'] === '3' && rows['sql-orders'].Listeners === '1' ? rows : undefined;
+      return rows['sql-orders']?.Listeners === '2' && rows['sql-orders']['Calls/min'] === expected ? rows : undefined;
     }, 15_000, 100);
-    assert.equal(later!['sql-orders'].Calls, '3');
+    assert.equal(later!['sql-orders'].Calls, expected);
     assert.ok(reloads >= 1, 'the page reloaded itself');
     fs.mkdirSync(RESULTS, { recursive: true });
     await page.screenshot({ path: path.join(RESULTS, 'listener-status-page-details.png'), fullPage: true });
