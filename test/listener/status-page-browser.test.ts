@@ -10,8 +10,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { describe, it } from 'node:test';
-import { chromium } from 'playwright-core';
+import { after, describe, it } from 'node:test';
+import { Browser, chromium } from 'playwright-core';
 import { ListenerService } from '../../src/listener/listener-service';
 import { createLocalSurface } from '../../src/listener/local-surface';
 import { manifestWith, sendThroughRelay, startConnector, startRelay, waitFor } from '../relay/relay-fixtures';
@@ -22,6 +22,14 @@ const SITE = 'MicrosoftAzureBizTalkHybridListener';
 
 
 describe('status page in headless Chromium', () => {
+  // One browser for the suite (each launch costs seconds); each test has its own page.
+  let browser: Promise<Browser> | undefined;
+  const sharedBrowser = () => (browser ??= chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  }));
+  after(async () => (await browser)?.close());
+
   it('shows a Connected hybrid connection in green and a Failed one in red', async (t) => {
     assert.ok(CHROMIUM, 'HCM_CHROMIUM is unset: run the suite with "npm test", which finds or installs Chromium.');
     const relay = await startRelay(t, ['sql-orders']);
@@ -37,12 +45,8 @@ describe('status page in headless Chromium', () => {
     t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const port = (server.address() as { port: number }).port;
 
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    t.after(() => browser.close());
-    const page = await browser.newPage();
+    const page = await (await sharedBrowser()).newPage();
+    t.after(() => page.close());
     const response = await page.goto(`http://127.0.0.1:${port}/`);
     assert.equal(response?.status(), 200);
     fs.mkdirSync(RESULTS, { recursive: true });
@@ -83,12 +87,8 @@ describe('status page in headless Chromium', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const port = (server.address() as { port: number }).port;
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    t.after(() => browser.close());
-    const page = await browser.newPage();
+    const page = await (await sharedBrowser()).newPage();
+    t.after(() => page.close());
     assert.equal((await page.goto(`http://127.0.0.1:${port}/`))?.status(), 200);
 
     // What a person reads: each row's visible text under each column heading.
