@@ -6,7 +6,6 @@
  * not exist, so a relayed caller cannot even learn that it does.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Registry } from 'prom-client';
 
 const FORWARDING_HEADERS = ['x-forwarded-prefix', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'forwarded'];
 
@@ -33,7 +32,3 @@ export function isMetricsPath(pathAndQuery: string): boolean {
 }
 
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
-
-export async function metricsText(registry: Registry): Promise<string> {
-  return registry.metrics();
-}
