@@ -53,15 +53,24 @@ for (const definition of TARGETS) {
     });
 
     it('shows callers waiting for a pool connection while every connection is busy', { skip: definition.name.includes('stand-in') ? false : 'needs the stand-in to slow the server down' }, async () => {
-      target.standIn!.faults.setResponseDelay(400);
+      target.standIn!.faults.setResponseDelay(1000);
       try {
-        const calls = Array.from({ length: 13 }, () => connector.http.get('/tables/HcmNumbers/items?$top=1').then((r) => r.status));
-        const busy = (text: string) => sampleValue(text, 'hcm_connector_sql_pool_in_use') === 10 && (sampleValue(text, 'hcm_connector_sql_pool_waiters') ?? 0) >= 1;
-        let seen = '';
-        for (let i = 0; i < 400 && !busy(seen); i += 1) seen = await scrape();
-        assert.equal(sampleValue(seen, 'hcm_connector_sql_pool_in_use'), 10, 'the pool holds at most 10 connections');
-        assert.ok((sampleValue(seen, 'hcm_connector_sql_pool_waiters') ?? 0) >= 1, seen);
-        assert.deepEqual([...new Set(await Promise.all(calls))], [200]);
+        let settled = false;
+        const calls = Promise.all(Array.from({ length: 14 }, () => connector.http.get('/tables/HcmNumbers/items?$top=1').then((r) => r.status)))
+          .finally(() => (settled = true));
+        // Sampled while the calls run: the most seen at once of each gauge.
+        const most = { size: 0, inUse: 0, waiters: 0 };
+        while (!settled) {
+          const text = await scrape();
+          most.size = Math.max(most.size, sampleValue(text, 'hcm_connector_sql_pool_size') ?? 0);
+          most.inUse = Math.max(most.inUse, sampleValue(text, 'hcm_connector_sql_pool_in_use') ?? 0);
+          most.waiters = Math.max(most.waiters, sampleValue(text, 'hcm_connector_sql_pool_waiters') ?? 0);
+        }
+        assert.deepEqual([...new Set(await calls)], [200]);
+        assert.equal(most.size, 10, 'the pool holds at most 10 connections, and grew to them');
+        assert.equal(most.inUse, 10, JSON.stringify(most));
+        assert.ok(most.waiters >= 4, `14 callers for 10 connections: at least 4 waited (${JSON.stringify(most)})`);
+        assert.equal(sampleValue(await scrape(), 'hcm_connector_sql_pool_waiters'), 0, 'nobody waits afterwards');
       } finally {
         target.standIn!.faults.setResponseDelay(0);
       }
