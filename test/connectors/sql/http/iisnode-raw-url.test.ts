@@ -12,6 +12,7 @@ import { silentLogger } from '../../../../src/common/logger';
 import { createConnectorApp } from '../../../../src/connectors/sql/app';
 import { ConnectorContext } from '../../../../src/connectors/sql/context';
 import { iisnodeRawUrl, lastRawHeader, underIisnode } from '../../../../src/connectors/sql/http/iisnode-raw-url';
+import { ConnectorMetrics, PoolStats } from '../../../../src/connectors/sql/http/metrics';
 
 const KEYS = ['a%2Fb', 'a%23b', '100%25', 'a%3Fb', 'a%252Fb', 'plain', '2026-01-01T10%3A00%3A00%2B01%3A00'];
 
@@ -90,7 +91,9 @@ describe('routing on the raw URL under iisnode', () => {
   });
 
   it('is wired into the connector app: an iisnode request for "/" gets the 403.14 page', async () => {
-    const ctx = { logger: silentLogger(), siteName: 'MicrosoftSqlConnector_001', hasSettings: false } as unknown as ConnectorContext;
+    // The root route needs no database: a context with a logger and metrics is enough.
+    const metrics = new ConnectorMetrics('MicrosoftSqlConnector_001', (): PoolStats => ({ size: 0, inUse: 0, waiters: 0 }));
+    const ctx = { logger: silentLogger(), siteName: 'MicrosoftSqlConnector_001', hasSettings: false, metrics } as unknown as ConnectorContext;
     const site = await listen(createConnectorApp(ctx, { rawUrlFromIisnode: true }));
     try {
       const response = await get(site.port, '/server.js', { 'X-iisnode-UNENCODED_URL': '/' });
