@@ -9,7 +9,7 @@
 //   env       → the variable that hands the found path to the tests (they fail when it is unset);
 //   missing   → the one line printed when it is absent and cannot be installed: what, and the command.
 'use strict';
-const crypto = require('node:crypto');
+const { createHash } = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const { commandPath, run, requireCommand, requireRoot } = require('./install-steps');
@@ -25,7 +25,7 @@ const existing = (file) => (fs.existsSync(file) ? file : undefined);
 const SQLCLIENT_SOURCES = path.join(root, 'test', 'clients', 'sqlclient');
 const SQLCLIENT_BUILD = path.join(tools, 'sqlclient-probe');
 function sqlclientSourceHash() {
-  const hash = crypto.createHash('sha256');
+  const hash = createHash('sha256');
   for (const file of ['Program.cs', 'sqlclient-probe.csproj']) hash.update(fs.readFileSync(path.join(SQLCLIENT_SOURCES, file)));
   return hash.digest('hex');
 }

@@ -163,7 +163,8 @@ describe('SQL Server stand-in: varchar under other collations', () => {
     const batch = `CREATE TABLE #c (col1 nvarchar(10) COLLATE Cyrillic_General_CS_AS); INSERT INTO #c VALUES (N'abcdШ');
       SELECT CAST(col1 AS varchar(10)) AS v, CAST(N'abcdШ' AS varchar(10)) AS latin FROM #c`;
     const columns = columnsOf(await query(batch));
-    assert.equal(columns[0].info.collation?.readUInt32LE(0)! & 0xfffff, 0x0419, 'LCID of Cyrillic_General');
+    assert.ok(columns[0].info.collation, 'a collation on the varchar column');
+    assert.equal(columns[0].info.collation.readUInt32LE(0) & 0xfffff, 0x0419, 'LCID of Cyrillic_General');
     assert.deepEqual([...columns[1].info.collation!], [0x09, 0x04, 0xd0, 0x00, 0x34], 'the default collation elsewhere');
     const pool = await openPool(configFromConnectionString(standIn.connectionString()));
     try {
