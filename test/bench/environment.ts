@@ -45,7 +45,7 @@ export async function startEnvironment(benchRows: number): Promise<BenchEnvironm
     const relay = await startPrinting(hcmArgs('relay', '--port', '0', '--hybrid-connection', 'sql-orders', '--hybrid-connection', 'echo'), /^(Endpoint=sb:\/\/.*EntityPath=([^;]+).*)$/, 2);
     children.push(relay.child);
     const strings = new Map(relay.matches.map((m) => [m[2], m[1]]));
-    const database = await startPrinting(hcmArgs('sqlserver', '--port', '0'), /^(Server=127\.0\.0\.1,(\d+);Database=([^;]+);User Id=([^;]+);Password=([^;]+);Encrypt=false)$/);
+    const database = await startPrinting(hcmArgs('sqlserver', '--port', '0', '--home', home), /^(Server=127\.0\.0\.1,(\d+);Database=([^;]+);User Id=([^;]+);Password=([^;]+);Encrypt=false)$/);
     children.push(database.child);
     const [sqlConnectionString, sqlPort, dbName, user, password] = database.matches[0].slice(1);
     await seedBenchRows(sqlConnectionString, benchRows);

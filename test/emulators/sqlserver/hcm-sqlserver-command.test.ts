@@ -37,8 +37,14 @@ function start(t: TestContext, args: string[]): { child: ChildProcess; firstLine
 }
 
 function runHcm(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [HCM, ...args], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, HCM_LOG_LEVEL: '' } });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  // A home of its own: a start that gets as far as the certificate writes it there.
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'hcmt-sqlhome-'));
+  try {
+    const result = spawnSync(process.execPath, [HCM, ...args], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, HCM_LOG_LEVEL: '', HCM_HOME: home } });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
 }
 
 describe('hcm sqlserver', () => {
