@@ -67,3 +67,24 @@ describe('SQL Server stand-in: bulk loads that do not fit the table', () => {
     assert.equal((await pool.request().query('SELECT 1 AS alive')).recordset[0].alive, 1);
   });
 });
+
+describe('SQL Server stand-in: bulk loads promising an order', () => {
+  it('refuses rows out of the promised primary-key order with 4819 and loads none; ignores an order that is not the key', async () => {
+    await pool.request().batch('CREATE TABLE dbo.hcmt_Sorted (id int NOT NULL PRIMARY KEY CLUSTERED, name nvarchar(20) NOT NULL)');
+    const table = () => {
+      const t = new sql.Table('dbo.hcmt_Sorted');
+      t.columns.add('id', sql.Int, { nullable: false });
+      t.columns.add('name', sql.NVarChar(20), { nullable: false });
+      for (const id of [1, 2, 6, 5]) t.rows.add(id, `n${id}`);
+      return t;
+    };
+    await assert.rejects(pool.request().bulk(table(), { order: { id: 'ASC' } } as never), (error: sql.RequestError) => {
+      assert.equal(error.number, 4819);
+      assert.match(error.message, /primary key of first row: \(6\), primary key of second row: \(5\)\.$/);
+      return true;
+    });
+    assert.equal((await pool.request().query('SELECT COUNT(*) AS n FROM dbo.hcmt_Sorted')).recordset[0].n, 0);
+    const loaded = await pool.request().bulk(table(), { order: { name: 'ASC' } } as never);
+    assert.equal(loaded.rowsAffected, 4);
+  });
+});

@@ -164,7 +164,7 @@ export type Statement = At & (
   | { kind: 'raiserror'; message: Expr; severity: Expr; state: Expr; args: Expr[] }
   | { kind: 'use'; database: string }
   | { kind: 'waitfor'; delay: Expr }
-  | { kind: 'insertBulk'; table: ObjectName; columns: Array<{ name: string; type: SqlType }> }
+  | { kind: 'insertBulk'; table: ObjectName; columns: Array<{ name: string; type: SqlType }>; order?: Array<{ name: string; descending: boolean }> }
 );
 
 export type InsertSource =

@@ -18,6 +18,7 @@ import type { TableDefinition } from '../../engine/catalog';
 export interface PendingBulkLoad {
   table: TableDefinition;
   columns: string[];
+  order?: Array<{ name: string; descending: boolean }>;
 }
 
 const pending = new WeakMap<object, PendingBulkLoad>();
@@ -42,7 +43,7 @@ export async function runInsertBulk(ex: Executor, statement: Statement & { kind:
     refused.add(ex.session);
     return;
   }
-  pending.set(ex.session, { table, columns: statement.columns.map((c) => c.name) });
+  pending.set(ex.session, { table, columns: statement.columns.map((c) => c.name), order: statement.order });
 }
 
 /** Inserts the rows of a BULK_LOAD message into the table the preceding INSERT BULK named. */
@@ -51,6 +52,7 @@ export async function loadBulkRows(ex: Executor, columns: Array<{ name: string; 
   pending.delete(ex.session);
   if (!target) throw new SqlError(4804, 'While reading current row from host, a premature end-of-message was encountered--an incoming data stream was interrupted when the server expected to see more data. The host program may have terminated. Ensure that you are using a supported client application programming interface (API).', 21);
   const table = target.table;
+  checkDeclaredOrder(table, target.order, columns, rows);
   const targets = columns.map((c) => {
     const column = table.columns.find((t) => t.name.toLowerCase() === c.name.toLowerCase());
     if (!column) throw new BulkSchemaMismatch(`The bulk load names column '${c.name}', which ${table.name} does not have.`);
@@ -75,4 +77,42 @@ export async function loadBulkRows(ex: Executor, columns: Array<{ name: string; 
   keepIdentity(ex.session);
   // The count goes out in the response's one final DONE (session/requests.ts), as SQL Server answers a bulk load.
   ex.session.rowCount = count;
+}
+
+/**
+ * INSERT BULK … WITH (ORDER(…)) promises rows sorted by the table's clustered key (its primary key
+ * here); when the promise names exactly that key, SQL Server checks it and refuses the load
+ * (4819) at the first pair out of order or equal. An order that is not the key is ignored.
+ */
+function checkDeclaredOrder(table: TableDefinition, order: PendingBulkLoad['order'], columns: Array<{ name: string }>, rows: StoredValue[][]): void {
+  const key = table.primaryKey?.columns;
+  if (!order || !key || order.length !== key.length || order.some((o, i) => o.name.toLowerCase() !== key[i].toLowerCase() || o.descending)) return;
+  const positions = key.map((name) => columns.findIndex((c) => c.name.toLowerCase() === name.toLowerCase()));
+  if (positions.some((p) => p < 0)) return;
+  const keyOf = (row: StoredValue[]) => positions.map((p) => row[p]);
+  for (let i = 1; i < rows.length; i++) {
+    const previous = keyOf(rows[i - 1]);
+    const current = keyOf(rows[i]);
+    if (compareKeys(previous, current) >= 0) {
+      const show = (values: StoredValue[]) => `(${values.map((v) => (v === null ? 'NULL' : String(v))).join(', ')})`;
+      throw new SqlError(4819, `Cannot bulk load. The bulk data stream was incorrectly specified as sorted or the data violates a uniqueness constraint imposed by the target table. Sort order incorrect for the following two rows: primary key of first row: ${show(previous)}, primary key of second row: ${show(current)}.`);
+    }
+  }
+}
+
+function compareKeys(left: StoredValue[], right: StoredValue[]): number {
+  for (let i = 0; i < left.length; i++) {
+    const a = left[i];
+    const b = right[i];
+    if (a === b) continue;
+    if (a === null) return -1;
+    if (b === null) return 1;
+    if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) {
+      if (a !== b) return a < b ? -1 : 1;
+      continue;
+    }
+    const order = String(a).toLowerCase().localeCompare(String(b).toLowerCase());
+    if (order !== 0) return order;
+  }
+  return 0;
 }

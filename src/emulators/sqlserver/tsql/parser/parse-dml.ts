@@ -58,16 +58,30 @@ function parseInsertBulk(cursor: Cursor, line: number): Statement {
     } while (cursor.acceptPunct(','));
     cursor.expectPunct(')');
   }
+  let order: Array<{ name: string; descending: boolean }> | undefined;
   if (cursor.acceptWord('WITH')) {
+    // Hints: ORDER(col [ASC|DESC], …) is kept (the rows are then checked); TABLOCK, CHECK_CONSTRAINTS, … are read past.
     cursor.expectPunct('(');
     let depth = 1;
     while (depth > 0 && !cursor.atEnd()) {
+      if (depth === 1 && cursor.acceptWord('ORDER')) {
+        cursor.expectPunct('(');
+        order = [];
+        do {
+          const name = cursor.identifier(true);
+          const descending = cursor.acceptWord('DESC') !== undefined;
+          if (!descending) cursor.acceptWord('ASC');
+          order.push({ name, descending });
+        } while (cursor.acceptPunct(','));
+        cursor.expectPunct(')');
+        continue;
+      }
       const token = cursor.next();
       if (token.value === '(') depth++;
       if (token.value === ')') depth--;
     }
   }
-  return { kind: 'insertBulk', line, table, columns };
+  return { kind: 'insertBulk', line, table, columns, order };
 }
 
 export function parseOutput(cursor: Cursor): OutputClause | undefined {
