@@ -1,8 +1,9 @@
 /**
  * TYPE_INFO (MS-TDS 2.2.5.6): how a parameter's or column's type is described on the wire.
  * `readTypeInfo` maps what a client sends (RPC parameters, bulk-load columns) onto the SqlType
- * model; `writeTypeInfo` describes a result column or output parameter. The stand-in always
- * answers with the nullable variants (INTN, FLTN, …), as SQL Server does for nullable columns.
+ * model; `writeTypeInfo` describes a result column or output parameter with the nullable
+ * variants (INTN, FLTN, …). wire-type.ts picks the fixed-length types for NOT NULL columns and
+ * the down-level substitutes for old TDS versions.
  */
 import { BufferWriter } from '../buffer-writer';
 import { readBVarChar, readUInt16LE, readUInt32LE, readUInt8, readUsVarChar, ReadResult } from '../buffer-readers';
