@@ -4,7 +4,7 @@ import { createLogger } from '../../common/logger';
 import type { TlsIdentity } from '../../common/tls-certificate';
 import type { RelayEmulator } from '../../emulators/relay';
 import { DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT, DEV_PRIMARY_KEY, ROOT_RULE_NAME } from '../../emulators/relay/constants';
-import { RelayConfigError } from '../../emulators/relay/config-file';
+import { loadRelayConfigFile, RelayConfigError } from '../../emulators/relay/config-file';
 import { hybridConnectionNameProblem } from '../../emulators/relay/model';
 import { Command, CommandContext, EXIT_OK, stringOption, UsageError } from '../command';
 import { untilSignal } from '../signals';
@@ -147,18 +147,28 @@ async function createRelay(context: CommandContext): Promise<{ relay: RelayEmula
       throw new UsageError(`--public-address: ${(error as Error).message}`);
     }
   }
+  // Every option is checked before a certificate is made, so a typo writes nothing.
+  const settings = {
+    host,
+    port: parsePort(stringOption(context, 'port') ?? env.HCM_RELAY_PORT),
+    hybridConnections: parseHybridConnections(Array.isArray(list) ? list : []),
+    configFile: stringOption(context, 'config') ?? env.HCM_RELAY_CONFIG,
+    responseTimeoutMs: parseTimeout(stringOption(context, 'response-timeout') ?? env.HCM_RELAY_RESPONSE_TIMEOUT),
+    tokenGraceMs: parseGrace(stringOption(context, 'token-grace') ?? env.HCM_RELAY_TOKEN_GRACE),
+    strict: context.options.strict === true || truthy(env.HCM_RELAY_STRICT),
+    publicAddress,
+  };
+  try {
+    if (settings.configFile !== undefined) loadRelayConfigFile(settings.configFile);
+  } catch (error) {
+    if (error instanceof RelayConfigError) throw new UsageError(error.message);
+    throw error;
+  }
   const identity = await tlsIdentity(context, host, publicHost);
   try {
     const relay = new RelayEmulator({
-      host,
-      port: parsePort(stringOption(context, 'port') ?? env.HCM_RELAY_PORT),
-      hybridConnections: parseHybridConnections(Array.isArray(list) ? list : []),
-      configFile: stringOption(context, 'config') ?? env.HCM_RELAY_CONFIG,
-      responseTimeoutMs: parseTimeout(stringOption(context, 'response-timeout') ?? env.HCM_RELAY_RESPONSE_TIMEOUT),
-      tokenGraceMs: parseGrace(stringOption(context, 'token-grace') ?? env.HCM_RELAY_TOKEN_GRACE),
-      strict: context.options.strict === true || truthy(env.HCM_RELAY_STRICT),
+      ...settings,
       tls: identity ? { cert: identity.cert, key: identity.key } : undefined,
-      publicAddress,
       logger: createLogger({ name: 'relay-emulator' }),
     });
     return { relay, identity };
