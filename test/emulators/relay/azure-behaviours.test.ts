@@ -80,6 +80,7 @@ describe('the relay emulator behaves as Azure does for Microsoft\'s clients', ()
       ['?foo=bar&', '?foo=bar&'],
       ['?&foo=bar', '?&foo=bar'],
       ['?sb-hc-id=1', ''],
+      ['?', ''],
       ['?sb-hc-id=1&custom=value', '?custom=value'],
       ['?custom=value&sb-hc-id=1', '?custom=value'],
       ['?sb-hc-undefined', '?sb-hc-undefined'],
