@@ -69,7 +69,7 @@ describe('SQL Server stand-in: bulk loads that do not fit the table', () => {
 });
 
 describe('SQL Server stand-in: bulk loads promising an order', () => {
-  it('refuses rows out of the promised primary-key order with 4819 and loads none; ignores an order that is not the key', async () => {
+  it('refuses rows out of the promised (int) primary-key order with 4819 and loads none; ignores an order that is not the key', async () => {
     await pool.request().batch('CREATE TABLE dbo.hcmt_Sorted (id int NOT NULL PRIMARY KEY CLUSTERED, name nvarchar(20) NOT NULL)');
     const table = () => {
       const t = new sql.Table('dbo.hcmt_Sorted');

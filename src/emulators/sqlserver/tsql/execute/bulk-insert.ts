@@ -12,6 +12,7 @@ import { defaultValueSql, storeAs } from '../translate/storage';
 import { Scope } from '../translate/scope';
 import { keepIdentity, prepareIdentity } from './run-write';
 import { SqlError, sqlErrors } from '../sql-error';
+import { typeFamily } from '../../sql-type';
 import type { StoredValue, SqlType } from '../../sql-type';
 import type { TableDefinition } from '../../engine/catalog';
 
@@ -82,11 +83,15 @@ export async function loadBulkRows(ex: Executor, columns: Array<{ name: string; 
 /**
  * INSERT BULK … WITH (ORDER(…)) promises rows sorted by the table's clustered key (its primary key
  * here); when the promise names exactly that key, SQL Server checks it and refuses the load
- * (4819) at the first pair out of order or equal. An order that is not the key is ignored.
+ * (4819) at the first pair out of order or equal. An order that is not the key is ignored. As
+ * observed from SQL Server through tedious's suite, a promise on a character key is not checked
+ * (rows out of nvarchar order load); only keys of other types are.
  */
 function checkDeclaredOrder(table: TableDefinition, order: PendingBulkLoad['order'], columns: Array<{ name: string }>, rows: StoredValue[][]): void {
   const key = table.primaryKey?.columns;
   if (!order || !key || order.length !== key.length || order.some((o, i) => o.name.toLowerCase() !== key[i].toLowerCase() || o.descending)) return;
+  const keyColumns = key.map((name) => table.columns.find((c) => c.name.toLowerCase() === name.toLowerCase()));
+  if (keyColumns.some((c) => !c || typeFamily(c.type) === 'string')) return;
   const positions = key.map((name) => columns.findIndex((c) => c.name.toLowerCase() === name.toLowerCase()));
   if (positions.some((p) => p < 0)) return;
   const keyOf = (row: StoredValue[]) => positions.map((p) => row[p]);
