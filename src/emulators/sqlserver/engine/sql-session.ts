@@ -14,6 +14,8 @@ import { VariableFrames } from './variables';
 import { ParameterList, positionalParameters, TranslationContext } from '../tsql/translate/context';
 import { INT, SqlType, StoredValue, SYSNAME } from '../sql-type';
 import { sqlErrors, SqlError } from '../tsql/sql-error';
+import { initialOptions, nullByDefault, ODBC_OPTIONS, optionsValue, SessionOptions } from './session-options';
+import type { DateSettings } from '../date-string';
 
 export interface ServerInfo {
   databaseName: string;
@@ -26,16 +28,11 @@ export interface SessionIdentity {
   login: string;
   appName: string;
   hostName: string;
+  /** LOGIN7's fODBC: the client expects ODBC's ANSI defaults (SqlClient, ODBC, sqlcmd); tedious does not set it. */
+  odbc?: boolean;
 }
 
-export interface SessionOptions {
-  nocount: boolean;
-  xactAbort: boolean;
-  /** LOCK_TIMEOUT in milliseconds; -1 waits without limit (SQL Server's default). */
-  lockTimeout: number;
-  identityInsert?: string;
-  textSize: number;
-}
+export type { SessionOptions } from './session-options';
 
 const NUMERIC_38_0: SqlType = { name: 'numeric', precision: 38, scale: 0 };
 
@@ -44,7 +41,14 @@ export class SqlSession {
   readonly variables = new VariableFrames();
   readonly tempTables = new Map<string, TableDefinition>();
   readonly prepared = new Map<number, { declarations: string; statement: string }>();
-  options: SessionOptions = { nocount: false, xactAbort: false, lockTimeout: -1, textSize: 2_147_483_647 };
+  options: SessionOptions;
+  /**
+   * What sp_reset_connection restores: the options as the login left them. A client without the
+   * ODBC flag (tedious) configures its session in its first batch, so for it that batch's result
+   * counts as the login's (a reset on SQL Server gives tedious back its ANSI_NULLS ON).
+   */
+  private loginOptions: SessionOptions;
+  private loginBatchPending: boolean;
   tranCount = 0;
   descriptor = Buffer.alloc(8);
   /** @@IDENTITY: the last identity value this session inserted, in any scope. */
@@ -64,6 +68,9 @@ export class SqlSession {
   private readonly statements = new Map<string, SqliteStatement>();
 
   constructor(readonly store: StandInDatabase, readonly server: ServerInfo, readonly identityInfo: SessionIdentity, public database: string) {
+    this.options = initialOptions(identityInfo.odbc === false ? 0 : ODBC_OPTIONS);
+    this.loginOptions = { ...this.options };
+    this.loginBatchPending = identityInfo.odbc === false;
     this.db = store.connect();
     registerFunctions(this.db, {
       database: store,
@@ -74,7 +81,20 @@ export class SqlSession {
       databaseName: database,
       serverName: server.serverName,
       recordIdentity: (value) => { this.pendingIdentity = value; },
+      dateSettings: () => this.dateSettings,
+      dateFirst: () => this.options.dateFirst,
     });
+  }
+
+  get dateSettings(): DateSettings {
+    return { dateFormat: this.options.dateFormat, language: this.options.language };
+  }
+
+  /** A batch ended: the first one of a client without the ODBC flag sets the login's options. */
+  batchEnded(): void {
+    if (!this.loginBatchPending) return;
+    this.loginBatchPending = false;
+    this.loginOptions = { ...this.options };
   }
 
   catalog(): Catalog {
@@ -109,6 +129,7 @@ export class SqlSession {
       variable: (name) => this.variables.get(name),
       system: (name) => this.systemValue(name),
       sessionValue: (name) => this.sessionValue(name),
+      nullByDefault: nullByDefault(this.options),
     };
   }
 
@@ -122,14 +143,15 @@ export class SqlSession {
       '@@VERSION': [{ name: 'nvarchar', length: 300 }, () => this.server.version],
       '@@SERVERNAME': [SYSNAME, () => this.server.serverName],
       '@@SERVICENAME': [SYSNAME, () => 'MSSQLSERVER'],
-      '@@LANGUAGE': [SYSNAME, () => 'us_english'],
+      '@@LANGUAGE': [SYSNAME, () => this.options.language.name],
+      '@@LANGID': [{ name: 'smallint' }, () => this.options.language.langid],
       '@@LOCK_TIMEOUT': [INT, () => this.options.lockTimeout],
       '@@NESTLEVEL': [INT, () => this.nestLevel],
       '@@MAX_PRECISION': [{ name: 'tinyint' }, () => 38],
-      '@@DATEFIRST': [{ name: 'tinyint' }, () => 7],
+      '@@DATEFIRST': [{ name: 'tinyint' }, () => this.options.dateFirst],
       '@@TEXTSIZE': [INT, () => this.options.textSize],
       '@@FETCH_STATUS': [INT, () => -1],
-      '@@OPTIONS': [INT, () => 5496],
+      '@@OPTIONS': [INT, () => optionsValue(this.options)],
       '@@MICROSOFTVERSION': [INT, () => 268_436_456],
       '@@DBTS': [{ name: 'varbinary', length: 8 }, () => Buffer.from(this.store.rowversion.toString(16).padStart(16, '0'), 'hex')],
     };
@@ -252,7 +274,7 @@ export class SqlSession {
   reset(): void {
     if (this.tranCount > 0) this.rollback();
     this.variables.clear();
-    this.options = { nocount: false, xactAbort: false, lockTimeout: -1, textSize: 2_147_483_647 };
+    this.options = { ...this.loginOptions };
     for (const name of this.tempTables.keys()) {
       try {
         this.db.exec(`DROP TABLE IF EXISTS temp."${name.replace(/"/g, '""')}"`);

@@ -22,6 +22,7 @@ export const handleSqlBatch: RequestHandler = async (session, message, response)
   const { text } = readSqlBatch(message.payload);
   const executor = new Executor(session, response);
   await executor.runBatch(text);
+  session.batchEnded();
   response.finish('done', executor.hadError);
 };
 

@@ -167,7 +167,7 @@ export class Executor {
   assign(name: string, value: StoredValue, from: SqlType | null): void {
     const slot = this.session.variables.get(name);
     if (!slot) throw sqlErrors.mustDeclareVariable(name);
-    slot.value = convertValue(value, from ?? (value === null ? null : inferType(value)), slot.type);
+    slot.value = convertValue(value, from ?? (value === null ? null : inferType(value)), slot.type, undefined, false, this.session.dateSettings);
   }
 }
 

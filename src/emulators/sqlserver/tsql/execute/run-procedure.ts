@@ -97,7 +97,7 @@ async function runBody(ex: Executor, name: string, parameters: ProcedureParamete
       if (argument && !argument.useDefault) ({ value, type } = argument);
       else if (parameter.defaultValue) ({ value, type } = ex.evaluate(parameter.defaultValue));
       else if (!argument || argument.useDefault) throw sqlErrors.missingParameter(name, parameter.name);
-      session.variables.declare(parameter.name, parameter.type, convertValue(value, type, parameter.type));
+      session.variables.declare(parameter.name, parameter.type, convertValue(value, type, parameter.type, undefined, false, session.dateSettings));
     }
     ex.inProc = true;
     ex.procName = name;
