@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-loader';
 import type { StandInDatabase } from './database';
-import type { Catalog, TableDefinition } from './catalog';
+import type { Catalog, ProcedureDefinition, TableDefinition } from './catalog';
 import { registerFunctions } from './functions/register';
 import { VariableFrames } from './variables';
 import { ParameterList, positionalParameters, TranslationContext } from '../tsql/translate/context';
@@ -40,6 +40,8 @@ export class SqlSession {
   readonly db: SqliteDatabase;
   readonly variables = new VariableFrames();
   readonly tempTables = new Map<string, TableDefinition>();
+  /** #temporary procedures: this session's only, gone when it ends or is reset. */
+  readonly tempProcedures = new Map<string, ProcedureDefinition>();
   readonly prepared = new Map<number, { declarations: string; statement: string }>();
   options: SessionOptions;
   /**
@@ -63,7 +65,9 @@ export class SqlSession {
   caught: SqlError | undefined;
   nestLevel = 0;
   nextHandle = 1;
+  /** Holds the database's write lock until the explicit transaction ends. */
   private writeTransaction = false;
+  private readonly pendingSavepoints: string[] = [];
   private lastCatalog: Catalog | undefined;
   private readonly statements = new Map<string, SqliteStatement>();
 
@@ -77,13 +81,25 @@ export class SqlSession {
       // Functions run inside a SQLite statement, which may not start another on this connection:
       // they read the catalog the statement was translated with.
       catalog: () => this.lastCatalog ?? this.catalog(),
-      tempObject: (name) => this.tempTables.get(name.toLowerCase()),
+      tempObject: (name) => this.tempTables.get(name.toLowerCase()) ?? this.procedure(name),
       databaseName: database,
       serverName: server.serverName,
       recordIdentity: (value) => { this.pendingIdentity = value; },
       dateSettings: () => this.dateSettings,
       dateFirst: () => this.options.dateFirst,
     });
+  }
+
+  /** A procedure by name: ##global and #temporary ones from tempdb, others from the database. */
+  procedure(name: string): ProcedureDefinition | undefined {
+    const key = name.toLowerCase();
+    if (key.startsWith('##')) return this.store.globalProcedures.get(key)?.definition;
+    if (key.startsWith('#')) return this.tempProcedures.get(key);
+    return this.catalog().procedure(name);
+  }
+
+  private dropGlobalProcedures(): void {
+    for (const [name, entry] of this.store.globalProcedures) if (entry.owner === this) this.store.globalProcedures.delete(name);
   }
 
   get dateSettings(): DateSettings {
@@ -178,18 +194,23 @@ export class SqlSession {
     return found ? { type: found[0], get: found[1] } : undefined;
   }
 
+  /** Whether ROLLBACK TRANSACTION <name> may mean a savepoint (one was saved or data changed). */
   get inWriteTransaction(): boolean {
-    return this.writeTransaction;
+    return this.db.inTransaction || this.pendingSavepoints.length > 0;
   }
 
   /**
    * Runs `fn` (synchronous SQLite work) with write access. Inside an explicit transaction the
    * SQLite transaction stays open until COMMIT/ROLLBACK and a failed statement is undone alone
    * (a savepoint around it); otherwise the statement commits or rolls back on its own.
+   * `tempOnly` work (the session's own #temporary tables) does not queue for the database's write
+   * lock: SQLite keeps temporary tables in a per-connection database, so another session's open
+   * transaction never blocks it, as on SQL Server.
    */
-  async write<T>(signal: AbortSignal, fn: () => T): Promise<T> {
+  async write<T>(signal: AbortSignal, fn: () => T, tempOnly = false): Promise<T> {
     if (this.tranCount > 0) {
-      await this.openWriteTransaction(signal);
+      if (tempOnly) this.openDeferredTransaction();
+      else await this.openWriteTransaction(signal);
       this.db.exec('SAVEPOINT "__hcm_statement"');
       try {
         const result = fn();
@@ -200,9 +221,9 @@ export class SqlSession {
         throw error;
       }
     }
-    await this.store.writeLock.acquire(this, this.options.lockTimeout, signal);
+    if (!tempOnly) await this.store.writeLock.acquire(this, this.options.lockTimeout, signal);
     try {
-      this.db.exec('BEGIN IMMEDIATE');
+      this.db.exec(tempOnly ? 'BEGIN' : 'BEGIN IMMEDIATE');
       try {
         const result = fn();
         this.db.exec('COMMIT');
@@ -212,15 +233,32 @@ export class SqlSession {
         throw error;
       }
     } finally {
-      this.store.writeLock.release(this);
+      if (!tempOnly) this.store.writeLock.release(this);
     }
+  }
+
+  /** The explicit transaction's SQLite transaction, without the write lock (temporary objects only). */
+  private openDeferredTransaction(): void {
+    if (this.db.inTransaction) return;
+    this.db.exec('BEGIN');
+    this.flushSavepoints();
   }
 
   async openWriteTransaction(signal: AbortSignal): Promise<void> {
     if (this.writeTransaction) return;
     await this.store.writeLock.acquire(this, this.options.lockTimeout, signal);
-    this.db.exec('BEGIN IMMEDIATE');
+    // After temporary-only work the SQLite transaction is open already; its first write to the
+    // database file takes SQLite's own write lock, which the write lock above makes free.
+    if (!this.db.inTransaction) {
+      this.db.exec('BEGIN IMMEDIATE');
+      this.flushSavepoints();
+    }
     this.writeTransaction = true;
+  }
+
+  /** SAVE TRANSACTIONs issued before anything changed become SQLite savepoints when a change does. */
+  private flushSavepoints(): void {
+    for (const name of this.pendingSavepoints.splice(0)) this.db.exec(`SAVEPOINT "sp_${name.replace(/"/g, '""')}"`);
   }
 
   /** BEGIN TRANSACTION: returns the new descriptor when this starts the outermost transaction. */
@@ -236,7 +274,7 @@ export class SqlSession {
     if (this.tranCount === 0) throw sqlErrors.commitWithoutBegin();
     this.tranCount -= 1;
     if (this.tranCount > 0) return undefined;
-    if (this.writeTransaction) this.db.exec('COMMIT');
+    if (this.db.inTransaction) this.db.exec('COMMIT');
     return this.endTransaction();
   }
 
@@ -244,17 +282,27 @@ export class SqlSession {
   rollback(): Buffer | undefined {
     if (this.tranCount === 0) throw sqlErrors.rollbackWithoutBegin();
     this.tranCount = 0;
-    if (this.writeTransaction && this.db.inTransaction) this.db.exec('ROLLBACK');
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
     return this.endTransaction();
   }
 
-  async savepoint(name: string, signal: AbortSignal): Promise<void> {
-    await this.openWriteTransaction(signal);
-    this.db.exec(`SAVEPOINT "sp_${name.replace(/"/g, '""')}"`);
+  /**
+   * SAVE TRANSACTION: needs no lock (on SQL Server it takes none). Before the transaction has
+   * changed anything it is only remembered; see flushSavepoints.
+   */
+  async savepoint(name: string, _signal: AbortSignal): Promise<void> {
+    if (this.db.inTransaction) this.db.exec(`SAVEPOINT "sp_${name.replace(/"/g, '""')}"`);
+    else this.pendingSavepoints.push(name);
   }
 
   rollbackTo(name: string): void {
-    if (!this.writeTransaction) throw sqlErrors.noSavepoint(name);
+    const pending = this.pendingSavepoints.lastIndexOf(name);
+    if (pending >= 0) {
+      // Nothing changed since it was saved; later savepoints go, this one stays (as in SQL Server).
+      this.pendingSavepoints.splice(pending + 1);
+      return;
+    }
+    if (!this.db.inTransaction) throw sqlErrors.noSavepoint(name);
     try {
       this.db.exec(`ROLLBACK TO "sp_${name.replace(/"/g, '""')}"`);
     } catch {
@@ -265,6 +313,7 @@ export class SqlSession {
   private endTransaction(): Buffer {
     const ended = this.descriptor;
     this.writeTransaction = false;
+    this.pendingSavepoints.length = 0;
     this.descriptor = Buffer.alloc(8);
     this.store.writeLock.release(this);
     return ended;
@@ -283,6 +332,8 @@ export class SqlSession {
       }
     }
     this.tempTables.clear();
+    this.tempProcedures.clear();
+    this.dropGlobalProcedures();
     this.prepared.clear();
     this.identity = null;
     this.scopeIdentity = null;
@@ -293,6 +344,8 @@ export class SqlSession {
     try {
       if (this.tranCount > 0) this.rollback();
     } finally {
+      this.tempProcedures.clear();
+      this.dropGlobalProcedures();
       this.store.writeLock.release(this);
       this.statements.clear();
       this.store.disconnect(this.db);

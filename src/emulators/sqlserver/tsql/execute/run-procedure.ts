@@ -74,7 +74,7 @@ export async function callProcedure(ex: Executor, name: string, args: CallArgume
       return { returnStatus: 0, outputs: [] };
     default: break;
   }
-  const definition = ex.session.catalog().procedure(plain);
+  const definition = ex.session.procedure(plain);
   if (!definition) throw sqlErrors.procedureNotFound(name);
   const procedure = parseProcedure(definition.source);
   return runBody(ex, definition.name, procedure.parameters, procedure.body, args);
