@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadSqlite, SqliteDatabase } from './sqlite-loader';
 import { WriteLock } from './write-lock';
+import type { StoredValue } from '../sql-type';
 import { Catalog, createCatalogTables, loadCatalog, ProcedureDefinition } from './catalog';
 
 export interface DatabaseOptions {
@@ -28,6 +29,8 @@ export class StandInDatabase {
    * them ends (SQL Server also waits for sessions still running one; calls here are short).
    */
   readonly globalProcedures = new Map<string, { definition: ProcedureDefinition; owner: object }>();
+  /** Live sessions, for sys.dm_exec_sessions. */
+  readonly sessions = new Set<{ sessionRow(): StoredValue[] }>();
   /** tempdb object ids are negative on SQL Server; temporary procedures take the next one. */
   nextTempObjectId = -1_000_000_003;
   /** @@DBTS: the last rowversion handed out. */

@@ -33,10 +33,18 @@ export interface SessionOptions {
   language: Language;
   dateFormat: DateFormat;
   dateFirst: number;
+  /** sys.dm_exec_sessions' transaction_isolation_level: 1 READ UNCOMMITTED … 4 SERIALIZABLE, 5 SNAPSHOT. */
+  isolationLevel: number;
 }
 
 export function initialOptions(flags: number): SessionOptions {
-  return { nocount: false, xactAbort: false, lockTimeout: -1, textSize: 2_147_483_647, flags, language: US_ENGLISH, dateFormat: US_ENGLISH.dateFormat, dateFirst: US_ENGLISH.dateFirst };
+  return { nocount: false, xactAbort: false, lockTimeout: -1, textSize: 2_147_483_647, flags, language: US_ENGLISH, dateFormat: US_ENGLISH.dateFormat,
+    dateFirst: US_ENGLISH.dateFirst, isolationLevel: 2 };
+}
+
+/** SET TRANSACTION ISOLATION LEVEL: recorded (the stand-in reads committed snapshots at every level). */
+export function isolationLevelNumber(words: string): number {
+  return { 'READ UNCOMMITTED': 1, 'READ COMMITTED': 2, 'REPEATABLE READ': 3, SERIALIZABLE: 4, SNAPSHOT: 5 }[words.toUpperCase()] ?? 2;
 }
 
 export function optionsValue(options: SessionOptions): number {

@@ -16,6 +16,8 @@ import { INT, SqlType, StoredValue, SYSNAME } from '../sql-type';
 import { sqlErrors, SqlError } from '../tsql/sql-error';
 import { initialOptions, nullByDefault, ODBC_OPTIONS, optionsValue, SessionOptions } from './session-options';
 import type { DateSettings } from '../date-string';
+import { dmExecSessionsRow } from './session-views';
+import { nowParts, toStoredTemporal } from '../temporal';
 
 export interface ServerInfo {
   databaseName: string;
@@ -64,6 +66,7 @@ export class SqlSession {
   /** The error a CATCH block is handling (ERROR_NUMBER(), ERROR_MESSAGE(), …). */
   caught: SqlError | undefined;
   nestLevel = 0;
+  private readonly loginTime = toStoredTemporal({ name: 'datetime' }, nowParts(false));
   nextHandle = 1;
   /** Holds the database's write lock until the explicit transaction ends. */
   private writeTransaction = false;
@@ -76,6 +79,7 @@ export class SqlSession {
     this.loginOptions = { ...this.options };
     this.loginBatchPending = identityInfo.odbc === false;
     this.db = store.connect();
+    store.sessions.add(this);
     registerFunctions(this.db, {
       database: store,
       // Functions run inside a SQLite statement, which may not start another on this connection:
@@ -104,6 +108,11 @@ export class SqlSession {
 
   get dateSettings(): DateSettings {
     return { dateFormat: this.options.dateFormat, language: this.options.language };
+  }
+
+  sessionRow(): StoredValue[] {
+    return dmExecSessionsRow({ ...this.identityInfo, loginTime: this.loginTime, options: this.options, isolationLevel: this.options.isolationLevel,
+      openTransactions: this.tranCount, rowCount: this.rowCount, busy: false });
   }
 
   /** A batch ended: the first one of a client without the ODBC flag sets the login's options. */
@@ -146,6 +155,7 @@ export class SqlSession {
       system: (name) => this.systemValue(name),
       sessionValue: (name) => this.sessionValue(name),
       nullByDefault: nullByDefault(this.options),
+      sessionRows: () => [...this.store.sessions].map((session) => session.sessionRow()),
     };
   }
 
@@ -346,6 +356,7 @@ export class SqlSession {
     } finally {
       this.tempProcedures.clear();
       this.dropGlobalProcedures();
+      this.store.sessions.delete(this);
       this.store.writeLock.release(this);
       this.statements.clear();
       this.store.disconnect(this.db);

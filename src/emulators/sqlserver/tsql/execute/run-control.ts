@@ -6,7 +6,7 @@ import type { Expr, Statement } from '../ast';
 import { BreakSignal, CancelledError, ContinueSignal, Executor, ReturnSignal } from './executor';
 import { isSqlError, SqlError, sqlErrors } from '../sql-error';
 import { convertValue } from '../../engine/convert';
-import { OPTION_BITS, setDateFirst, setDateFormat, setFlag, setLanguage } from '../../engine/session-options';
+import { isolationLevelNumber, OPTION_BITS, setDateFirst, setDateFormat, setFlag, setLanguage } from '../../engine/session-options';
 import { resolveTable } from '../translate/emit-dml';
 import { parseTemporal, TICKS_PER_SECOND } from '../../temporal';
 import { textOf } from '../../protocol/types/value-write';
@@ -32,7 +32,7 @@ export async function runSetVariable(ex: Executor, statement: Of<'setVariable'>)
 }
 
 /** Options accepted without an effect the stand-in could show (it has one isolation level, no plans). */
-const IGNORED_OPTIONS = new Set(['TRANSACTION ISOLATION LEVEL', 'DEADLOCK_PRIORITY', 'STATISTICS', 'STATISTICS IO', 'STATISTICS TIME', 'NOEXEC',
+const IGNORED_OPTIONS = new Set(['DEADLOCK_PRIORITY', 'STATISTICS', 'STATISTICS IO', 'STATISTICS TIME', 'NOEXEC',
   'SHOWPLAN_ALL', 'CONTEXT_INFO', 'ROWCOUNT', 'FMTONLY', 'NO_BROWSETABLE', 'QUERY_GOVERNOR_COST_LIMIT']);
 
 export async function runSetOption(ex: Executor, statement: Of<'setOption'>): Promise<void> {
@@ -41,6 +41,10 @@ export async function runSetOption(ex: Executor, statement: Of<'setOption'>): Pr
     const table = resolveTable(ex.compiler(), statement.target!);
     if (!table.columns.some((c) => c.identity)) throw new SqlError(8106, `Table '${table.name}' does not have the identity property. Cannot perform SET operation.`);
     options.identityInsert = statement.value === 'ON' ? table.name : undefined;
+    return;
+  }
+  if (statement.option === 'TRANSACTION ISOLATION LEVEL') {
+    options.isolationLevel = isolationLevelNumber(statement.value);
     return;
   }
   for (const option of statement.option.split(',')) {

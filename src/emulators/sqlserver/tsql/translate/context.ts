@@ -21,6 +21,8 @@ export interface TranslationContext {
   sessionValue(name: string): { type: SqlType; get: () => StoredValue } | undefined;
   /** Whether CREATE TABLE columns without NULL/NOT NULL allow NULL (ANSI_NULL_DFLT_ON/OFF); true when absent. */
   nullByDefault?: boolean;
+  /** sys.dm_exec_sessions' rows (every live session). */
+  sessionRows?(): StoredValue[][];
 }
 
 /**
