@@ -78,6 +78,9 @@ export function setFlag(options: SessionOptions, name: string, on: boolean): boo
 export function setLanguage(options: SessionOptions, name: string): Language {
   const language = findLanguage(name.replace(/^\[(.*)\]$/, '$1'));
   if (!language) throw new SqlError(2738, `'${name}' is not an official language name.`, 16, 1);
+  // Setting the language the session already has keeps its DATEFORMAT and DATEFIRST (tedious sends
+  // SET DATEFIRST and DATEFORMAT before SET LANGUAGE us_english, and SQL Server keeps them).
+  if (language === options.language) return language;
   options.language = language;
   options.dateFormat = language.dateFormat;
   options.dateFirst = language.dateFirst;

@@ -70,6 +70,8 @@ export const handleTransactionManager: RequestHandler = async (session, message,
   await executor.guard(async () => {
     switch (request.requestType) {
       case TransactionRequest.BeginXact: {
+        // TM_BEGIN_XACT's isolation level (0: unchanged) numbers the levels as sys.dm_exec_sessions does.
+        if (request.isolationLevel) session.options.isolationLevel = request.isolationLevel;
         const descriptor = session.begin();
         if (descriptor) response.transactionChanged('begin', descriptor);
         break;

@@ -189,4 +189,39 @@ DROP TABLE #hcmt_copy; DROP TABLE #hcmt_work;`);
     }
     assert.deepEqual(await one(context.pool, 'SELECT Balance FROM dbo.hcmt_Accounts WHERE Id = 2'), { Balance: 50 });
   });
+
+  it('rounds datetime to 1/300 s as SQL Server documents (.994 → .993, .995 → .997, .999 → next second)', async () => {
+    const row = await one(context.pool, `SELECT CAST('1998-1-1 23:59:59.994' AS datetime) AS A, CAST('1998-1-1 23:59:59.995' AS datetime) AS B,
+  CAST('1998-1-1 23:59:59.999' AS datetime) AS C`);
+    assert.deepEqual(row, { A: utc('1998-01-01T23:59:59.993'), B: utc('1998-01-01T23:59:59.997'), C: utc('1998-01-02T00:00:00') });
+  });
+
+  it('opens a transaction by itself under SET IMPLICIT_TRANSACTIONS ON and cuts (max) values to SET TEXTSIZE', async () => {
+    const pool = await session(context);
+    try {
+      await pool.request().batch('SET IMPLICIT_TRANSACTIONS ON; SET TEXTSIZE 5;');
+      const row = await one(pool, "SELECT @@OPTIONS & 2 AS Implicit, @@TRANCOUNT AS During, CAST(REPLICATE('x', 10) AS varchar(max)) AS Cut FROM dbo.hcmt_Accounts WHERE Id = 1");
+      assert.deepEqual(row, { Implicit: 2, During: 1, Cut: 'xxxxx' });
+      assert.deepEqual(await one(pool, 'SELECT @@TRANCOUNT AS Open'), { Open: 1 });
+      await pool.request().batch('ROLLBACK; SET IMPLICIT_TRANSACTIONS OFF; SET TEXTSIZE 0;');
+      assert.deepEqual(await one(pool, 'SELECT @@TRANCOUNT AS Open, @@TEXTSIZE AS Size'), { Open: 0, Size: 4096 });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('describes objects with sp_help and procedure parameters with sp_procedure_params_100_managed (DeriveParameters)', async () => {
+    await context.pool.request().batch(`IF OBJECT_ID('dbo.hcmt_Describe', 'P') IS NOT NULL DROP PROCEDURE dbo.hcmt_Describe;`);
+    await context.pool.request().batch('CREATE PROCEDURE dbo.hcmt_Describe @Name nvarchar(20), @Count int = 3 OUTPUT AS SELECT @Name AS Name');
+    const type = await context.pool.request().batch('EXEC sp_help int');
+    assert.deepEqual({ ...type.recordset[0], Collation: null }, { Type_name: 'int', Storage_type: 'int', Length: 4, Prec: 10, Scale: 0, Nullable: 'yes', Default_name: 'none', Rule_name: 'none', Collation: null });
+    const table = await context.pool.request().batch("EXEC sp_help 'dbo.hcmt_Accounts'");
+    assert.deepEqual(recordsets(table)[0].map((r) => [r.Name, r.Type]), [['hcmt_Accounts', 'user table']]);
+    assert.deepEqual(recordsets(table)[1].map((r) => [r.Column_name, r.Type, r.Nullable]), [['Id', 'int', 'no'], ['Balance', 'decimal', 'no']]);
+    const params = await context.pool.request().input('procedure_name', sql.NVarChar(255), 'hcmt_Describe').execute('sys.sp_procedure_params_100_managed');
+    assert.deepEqual(params.recordset.map((r) => [r.PARAMETER_NAME, r.PARAMETER_TYPE, r.MANAGED_DATA_TYPE, r.CHARACTER_MAXIMUM_LENGTH, r.TYPE_NAME]),
+      [['@RETURN_VALUE', 4, 8, null, 'int'], ['@Name', 1, 12, 20, 'nvarchar'], ['@Count', 2, 8, null, 'int']]);
+    await assert.rejects(context.pool.request().batch("EXEC sp_help 'dbo.hcmt_Nothing'"), (error: sql.RequestError) => error.number === 15009);
+    await context.pool.request().batch('DROP PROCEDURE dbo.hcmt_Describe');
+  });
 }

@@ -18,6 +18,7 @@ import { emitExpression } from '../translate/emit-expression';
 import { convertValue, inferType } from '../../engine/convert';
 import type { SqlType, StoredValue } from '../../sql-type';
 import { STATEMENT_RUNNERS } from './runners';
+import { OPTION_BITS } from '../../engine/session-options';
 
 /** RETURN, BREAK and CONTINUE unwind the statement loop as these. */
 export class ReturnSignal {
@@ -33,6 +34,9 @@ export class CancelledError extends Error {
     this.name = 'CancelledError';
   }
 }
+
+const IMPLICIT_TRANSACTION_KINDS = new Set<Statement['kind']>(['alterTable', 'createIndex', 'createProcedure', 'createTable', 'createView',
+  'delete', 'drop', 'insert', 'insertBulk', 'merge', 'truncate', 'update', 'beginTransaction']);
 
 /** Errors after which SQL Server adds "The statement has been terminated." */
 const TERMINATING = new Set([2627, 2601, 547, 515, 2628, 544, 273]);
@@ -101,6 +105,7 @@ export class Executor {
 
   async runStatement(statement: Statement): Promise<void> {
     try {
+      this.beginImplicitTransaction(statement);
       const runner = STATEMENT_RUNNERS[statement.kind] as (ex: Executor, s: Statement) => Promise<void>;
       await runner(this, statement);
     } catch (error) {
@@ -121,6 +126,19 @@ export class Executor {
       }
       if (sqlError.scope === 'batch') throw new BatchAborted();
     }
+  }
+
+  /**
+   * SET IMPLICIT_TRANSACTIONS ON: with no transaction open, the statements SQL Server lists
+   * (ALTER TABLE, CREATE, DELETE, DROP, INSERT, SELECT from a table, TRUNCATE, UPDATE, MERGE,
+   * BEGIN TRANSACTION) first open one, which stays open until COMMIT or ROLLBACK.
+   */
+  private beginImplicitTransaction(statement: Statement): void {
+    if (!(this.session.options.flags & OPTION_BITS.IMPLICIT_TRANSACTIONS) || this.session.tranCount > 0) return;
+    const selectsFromTable = statement.kind === 'select' && statement.query.body.kind === 'select' && statement.query.body.from.length > 0;
+    if (!IMPLICIT_TRANSACTION_KINDS.has(statement.kind) && !selectsFromTable) return;
+    const descriptor = this.session.begin();
+    if (descriptor) this.sink.transactionChanged('begin', descriptor);
   }
 
   locate(error: SqlError, line: number): SqlError {

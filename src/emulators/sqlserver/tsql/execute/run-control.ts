@@ -53,7 +53,6 @@ export async function runSetOption(ex: Executor, statement: Of<'setOption'>): Pr
       case 'LOCK_TIMEOUT': options.lockTimeout = Number(statement.value); break;
       // TEXTSIZE 0 means the default, 4096 (SQL Server's documentation of SET TEXTSIZE).
       case 'TEXTSIZE': options.textSize = Number(statement.value) === 0 ? 4096 : Math.trunc(Number(statement.value)); break;
-      case 'IMPLICIT_TRANSACTIONS': if (on) throw sqlErrors.notSupported('SET IMPLICIT_TRANSACTIONS ON'); break;
       case 'FMTONLY': if (on) throw sqlErrors.notSupported('SET FMTONLY ON'); break;
       case 'ROWCOUNT': if (statement.value !== '0') throw sqlErrors.notSupported('SET ROWCOUNT'); break;
       case 'DATEFORMAT': setDateFormat(options, statement.value); break;

@@ -13,6 +13,7 @@ import { INT, SqlType, StoredValue } from '../../sql-type';
 import { tokenize } from '../lexer';
 import { Cursor } from '../parser/cursor';
 import { textOf } from '../../protocol/types/value-write';
+import { SYSTEM_PROCEDURES } from './system-procedures';
 
 export interface CallArgument {
   /** Without '@'; undefined for positional arguments. */
@@ -73,6 +74,16 @@ export async function callProcedure(ex: Executor, name: string, args: CallArgume
     case 'sp_reset_connection': case 'sp_getapplock': case 'sp_releaseapplock': case 'sp_set_session_context':
       return { returnStatus: 0, outputs: [] };
     default: break;
+  }
+  const system = SYSTEM_PROCEDURES[plain.toLowerCase()];
+  if (system) {
+    const inProc = ex.inProc;
+    ex.inProc = true;
+    try {
+      return system(ex, args);
+    } finally {
+      ex.inProc = inProc;
+    }
   }
   const definition = ex.session.procedure(plain);
   if (!definition) throw sqlErrors.procedureNotFound(name);
