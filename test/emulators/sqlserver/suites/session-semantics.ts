@@ -202,9 +202,9 @@ DROP TABLE #hcmt_copy; DROP TABLE #hcmt_work;`);
       await pool.request().batch('SET IMPLICIT_TRANSACTIONS ON; SET TEXTSIZE 5;');
       const row = await one(pool, "SELECT @@OPTIONS & 2 AS Implicit, @@TRANCOUNT AS During, CAST(REPLICATE('x', 10) AS varchar(max)) AS Cut FROM dbo.hcmt_Accounts WHERE Id = 1");
       assert.deepEqual(row, { Implicit: 2, During: 1, Cut: 'xxxxx' });
-      assert.deepEqual(await one(pool, 'SELECT @@TRANCOUNT AS Open'), { Open: 1 });
+      assert.deepEqual(await one(pool, 'SELECT @@TRANCOUNT AS Depth'), { Depth: 1 });
       await pool.request().batch('ROLLBACK; SET IMPLICIT_TRANSACTIONS OFF; SET TEXTSIZE 0;');
-      assert.deepEqual(await one(pool, 'SELECT @@TRANCOUNT AS Open, @@TEXTSIZE AS Size'), { Open: 0, Size: 4096 });
+      assert.deepEqual(await one(pool, 'SELECT @@TRANCOUNT AS Depth, @@TEXTSIZE AS Size'), { Depth: 0, Size: 4096 });
     } finally {
       await pool.close();
     }
