@@ -24,7 +24,8 @@ const BIT: SqlType = { name: 'bit' };
 function resultSet(ex: Executor, columns: Column[], rows: StoredValue[][]): void {
   ex.sink.columns(columns.map(([name, type]) => ({ name, type, nullable: true })));
   for (const row of rows) void ex.sink.row(row);
-  ex.sink.done({ inProc: true, rowCount: rows.length, command: CurrentCommand.Select });
+  // SQL Server's system procedures run with NOCOUNT ON: their DONEINPROC carries no row count.
+  ex.sink.done({ inProc: true, rowCount: undefined, command: CurrentCommand.Select });
 }
 
 function argument(args: CallArgument[], name: string, position: number): StoredValue {
