@@ -12,11 +12,12 @@ import type { Catalog, ProcedureDefinition, TableDefinition } from './catalog';
 import { registerFunctions } from './functions/register';
 import { VariableFrames } from './variables';
 import { ParameterList, positionalParameters, TranslationContext } from '../tsql/translate/context';
-import { INT, SqlType, StoredValue, SYSNAME } from '../sql-type';
+import type { StoredValue } from '../sql-type';
 import { sqlErrors, SqlError } from '../tsql/sql-error';
-import { initialOptions, nullByDefault, ODBC_OPTIONS, optionsValue, SessionOptions } from './session-options';
+import { initialOptions, nullByDefault, ODBC_OPTIONS, SessionOptions } from './session-options';
 import type { DateSettings } from '../date-string';
 import { dmExecSessionsRow } from './session-views';
+import { sessionValue, systemValue } from './session-values';
 import { nowParts, toStoredTemporal } from '../temporal';
 
 export interface ServerInfo {
@@ -32,11 +33,11 @@ export interface SessionIdentity {
   hostName: string;
   /** LOGIN7's fODBC: the client expects ODBC's ANSI defaults (SqlClient, ODBC, sqlcmd); tedious does not set it. */
   odbc?: boolean;
+  /** The TDS version the client's LOGIN7 asked for (MS-TDS 2.2.6.4), when it came over TDS. */
+  tdsVersion?: number;
 }
 
 export type { SessionOptions } from './session-options';
-
-const NUMERIC_38_0: SqlType = { name: 'numeric', precision: 38, scale: 0 };
 
 export class SqlSession {
   readonly db: SqliteDatabase;
@@ -152,56 +153,11 @@ export class SqlSession {
       tempTables: this.tempTables,
       database: this.database,
       variable: (name) => this.variables.get(name),
-      system: (name) => this.systemValue(name),
-      sessionValue: (name) => this.sessionValue(name),
+      system: (name) => systemValue(this, name),
+      sessionValue: (name) => sessionValue(this, name),
       nullByDefault: nullByDefault(this.options),
       sessionRows: () => [...this.store.sessions].map((session) => session.sessionRow()),
     };
-  }
-
-  private systemValue(name: string): { type: SqlType; get: () => StoredValue } | undefined {
-    const values: Record<string, [SqlType, () => StoredValue]> = {
-      '@@IDENTITY': [NUMERIC_38_0, () => this.identity],
-      '@@ROWCOUNT': [INT, () => this.rowCount],
-      '@@TRANCOUNT': [INT, () => this.tranCount],
-      '@@ERROR': [INT, () => this.lastError],
-      '@@SPID': [{ name: 'smallint' }, () => this.identityInfo.spid],
-      '@@VERSION': [{ name: 'nvarchar', length: 300 }, () => this.server.version],
-      '@@SERVERNAME': [SYSNAME, () => this.server.serverName],
-      '@@SERVICENAME': [SYSNAME, () => 'MSSQLSERVER'],
-      '@@LANGUAGE': [SYSNAME, () => this.options.language.name],
-      '@@LANGID': [{ name: 'smallint' }, () => this.options.language.langid],
-      '@@LOCK_TIMEOUT': [INT, () => this.options.lockTimeout],
-      '@@NESTLEVEL': [INT, () => this.nestLevel],
-      '@@MAX_PRECISION': [{ name: 'tinyint' }, () => 38],
-      '@@DATEFIRST': [{ name: 'tinyint' }, () => this.options.dateFirst],
-      '@@TEXTSIZE': [INT, () => this.options.textSize],
-      '@@FETCH_STATUS': [INT, () => -1],
-      '@@OPTIONS': [INT, () => optionsValue(this.options)],
-      '@@MICROSOFTVERSION': [INT, () => 268_436_456],
-      '@@DBTS': [{ name: 'varbinary', length: 8 }, () => Buffer.from(this.store.rowversion.toString(16).padStart(16, '0'), 'hex')],
-    };
-    const found = values[name.toUpperCase()];
-    return found ? { type: found[0], get: found[1] } : undefined;
-  }
-
-  private sessionValue(name: string): { type: SqlType; get: () => StoredValue } | undefined {
-    const caught = () => this.caught;
-    const values: Record<string, [SqlType, () => StoredValue]> = {
-      SCOPE_IDENTITY: [NUMERIC_38_0, () => this.scopeIdentity],
-      LOGIN: [SYSNAME, () => this.identityInfo.login],
-      HOST_NAME: [SYSNAME, () => this.identityInfo.hostName],
-      APP_NAME: [SYSNAME, () => this.identityInfo.appName],
-      ERROR_NUMBER: [INT, () => caught()?.number ?? null],
-      ERROR_MESSAGE: [{ name: 'nvarchar', length: 4000 }, () => caught()?.message ?? null],
-      ERROR_SEVERITY: [INT, () => caught()?.severity ?? null],
-      ERROR_STATE: [INT, () => caught()?.state ?? null],
-      ERROR_LINE: [INT, () => caught()?.lineNumber ?? null],
-      ERROR_PROCEDURE: [SYSNAME, () => caught()?.procName || null],
-      XACT_STATE: [{ name: 'smallint' }, () => (this.tranCount > 0 ? 1 : 0)],
-    };
-    const found = values[name];
-    return found ? { type: found[0], get: found[1] } : undefined;
   }
 
   /** Whether ROLLBACK TRANSACTION <name> may mean a savepoint (one was saved or data changed). */

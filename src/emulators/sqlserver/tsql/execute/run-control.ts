@@ -35,6 +35,16 @@ export async function runSetVariable(ex: Executor, statement: Of<'setVariable'>)
 const IGNORED_OPTIONS = new Set(['DEADLOCK_PRIORITY', 'STATISTICS', 'STATISTICS IO', 'STATISTICS TIME', 'NOEXEC',
   'SHOWPLAN_ALL', 'CONTEXT_INFO', 'ROWCOUNT', 'FMTONLY', 'NO_BROWSETABLE', 'QUERY_GOVERNOR_COST_LIMIT']);
 
+/**
+ * SET TEXTSIZE n: 0 restores the default, 4096. -1 (no limit) is what a TDS 7.3+ client sees as -1;
+ * a TDS 7.2 or older client, which has no -1, sees 2147483647 (as tedious's own tests expect of SQL Server).
+ */
+function textSize(value: number, tdsVersion: number | undefined): number {
+  if (value === 0) return 4096;
+  if (value === -1 && tdsVersion !== undefined && tdsVersion < 0x73000000) return 2_147_483_647;
+  return Math.trunc(value);
+}
+
 export async function runSetOption(ex: Executor, statement: Of<'setOption'>): Promise<void> {
   const options = ex.session.options;
   if (statement.option === 'IDENTITY_INSERT') {
@@ -51,8 +61,7 @@ export async function runSetOption(ex: Executor, statement: Of<'setOption'>): Pr
     const on = statement.value === 'ON';
     switch (option) {
       case 'LOCK_TIMEOUT': options.lockTimeout = Number(statement.value); break;
-      // TEXTSIZE 0 means the default, 4096 (SQL Server's documentation of SET TEXTSIZE).
-      case 'TEXTSIZE': options.textSize = Number(statement.value) === 0 ? 4096 : Math.trunc(Number(statement.value)); break;
+      case 'TEXTSIZE': options.textSize = textSize(Number(statement.value), ex.session.identityInfo.tdsVersion); break;
       case 'FMTONLY': if (on) throw sqlErrors.notSupported('SET FMTONLY ON'); break;
       case 'ROWCOUNT': if (statement.value !== '0') throw sqlErrors.notSupported('SET ROWCOUNT'); break;
       case 'DATEFORMAT': setDateFormat(options, statement.value); break;
