@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-loader';
 import type { StandInDatabase } from './database';
+import { META_TABLE } from './catalog';
 import type { Catalog, ProcedureDefinition, TableDefinition } from './catalog';
 import { registerFunctions } from './functions/register';
 import { VariableFrames } from './variables';
@@ -38,6 +39,10 @@ export interface SessionIdentity {
 }
 
 export type { SessionOptions } from './session-options';
+
+function savepointName(name: string): string {
+  return `"sp_${name.replace(/"/g, '""')}"`;
+}
 
 export class SqlSession {
   readonly db: SqliteDatabase;
@@ -72,6 +77,8 @@ export class SqlSession {
   /** Holds the database's write lock until the explicit transaction ends. */
   private writeTransaction = false;
   private readonly pendingSavepoints: string[] = [];
+  /** The savepoints of the open SQLite transaction, oldest first (see upgradeToWriter). */
+  private readonly savepoints: string[] = [];
   private lastCatalog: Catalog | undefined;
   private readonly statements = new Map<string, SqliteStatement>();
 
@@ -213,18 +220,44 @@ export class SqlSession {
   async openWriteTransaction(signal: AbortSignal): Promise<void> {
     if (this.writeTransaction) return;
     await this.store.writeLock.acquire(this, this.options.lockTimeout, signal);
-    // After temporary-only work the SQLite transaction is open already; its first write to the
-    // database file takes SQLite's own write lock, which the write lock above makes free.
-    if (!this.db.inTransaction) {
-      this.db.exec('BEGIN IMMEDIATE');
-      this.flushSavepoints();
+    try {
+      if (!this.db.inTransaction) {
+        this.db.exec('BEGIN IMMEDIATE');
+        this.flushSavepoints();
+      } else this.upgradeToWriter();
+    } catch (error) {
+      this.store.writeLock.release(this);
+      throw error;
     }
     this.writeTransaction = true;
   }
 
+  /**
+   * After #temp-only work the SQLite transaction is open already and reads the snapshot of its
+   * first read. When another session committed since, SQLite refuses that snapshot its write lock
+   * (SQLITE_BUSY_SNAPSHOT), where SQL Server under READ_COMMITTED_SNAPSHOT would simply go on. So
+   * the stand-in commits the #temp work done so far (visible to this session only) and goes on
+   * from the latest data, saving the transaction's savepoints again; a later ROLLBACK then undoes
+   * the database's changes but not that earlier #temp work.
+   */
+  private upgradeToWriter(): void {
+    try {
+      this.db.exec(`UPDATE "${META_TABLE}" SET value = value WHERE key = 'nextObjectId'`);
+      return;
+    } catch (error) {
+      if (!/^SQLITE_BUSY/.test(String((error as { code?: string }).code))) throw error;
+    }
+    this.db.exec('COMMIT');
+    this.db.exec('BEGIN IMMEDIATE');
+    for (const name of this.savepoints) this.db.exec(`SAVEPOINT ${savepointName(name)}`);
+  }
+
   /** SAVE TRANSACTIONs issued before anything changed become SQLite savepoints when a change does. */
   private flushSavepoints(): void {
-    for (const name of this.pendingSavepoints.splice(0)) this.db.exec(`SAVEPOINT "sp_${name.replace(/"/g, '""')}"`);
+    for (const name of this.pendingSavepoints.splice(0)) {
+      this.db.exec(`SAVEPOINT ${savepointName(name)}`);
+      this.savepoints.push(name);
+    }
   }
 
   /** BEGIN TRANSACTION: returns the new descriptor when this starts the outermost transaction. */
@@ -257,8 +290,9 @@ export class SqlSession {
    * changed anything it is only remembered; see flushSavepoints.
    */
   async savepoint(name: string, _signal: AbortSignal): Promise<void> {
-    if (this.db.inTransaction) this.db.exec(`SAVEPOINT "sp_${name.replace(/"/g, '""')}"`);
-    else this.pendingSavepoints.push(name);
+    if (!this.db.inTransaction) return void this.pendingSavepoints.push(name);
+    this.db.exec(`SAVEPOINT ${savepointName(name)}`);
+    this.savepoints.push(name);
   }
 
   rollbackTo(name: string): void {
@@ -270,16 +304,18 @@ export class SqlSession {
     }
     if (!this.db.inTransaction) throw sqlErrors.noSavepoint(name);
     try {
-      this.db.exec(`ROLLBACK TO "sp_${name.replace(/"/g, '""')}"`);
+      this.db.exec(`ROLLBACK TO ${savepointName(name)}`);
     } catch {
       throw sqlErrors.noSavepoint(name);
     }
+    this.savepoints.splice(this.savepoints.lastIndexOf(name) + 1);
   }
 
   private endTransaction(): Buffer {
     const ended = this.descriptor;
     this.writeTransaction = false;
     this.pendingSavepoints.length = 0;
+    this.savepoints.length = 0;
     this.descriptor = Buffer.alloc(8);
     this.store.writeLock.release(this);
     return ended;

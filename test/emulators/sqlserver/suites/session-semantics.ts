@@ -224,4 +224,24 @@ DROP TABLE #hcmt_copy; DROP TABLE #hcmt_work;`);
     await assert.rejects(context.pool.request().batch("EXEC sp_help 'dbo.hcmt_Nothing'"), (error: sql.RequestError) => error.number === 15009);
     await context.pool.request().batch('DROP PROCEDURE dbo.hcmt_Describe');
   });
+
+  it('lets a transaction that worked on #temp tables go on to write a table another session just changed', async () => {
+    const holder = new sql.Transaction(context.pool);
+    await holder.begin();
+    const worker = await session(context);
+    try {
+      await new sql.Request(holder).query('UPDATE dbo.hcmt_Accounts SET Balance = Balance + 1 WHERE Id = 1');
+      await worker.request().batch('BEGIN TRANSACTION; CREATE TABLE #hcmt_staged (Id int); INSERT INTO #hcmt_staged VALUES (2); SELECT COUNT(*) AS Rows FROM dbo.hcmt_Accounts;');
+      const write = worker.request().batch('UPDATE dbo.hcmt_Accounts SET Balance = Balance + 10 WHERE Id IN (SELECT Id FROM #hcmt_staged)');
+      const standIn = context.target.standIn;
+      if (standIn) await waitFor(() => standIn.diagnostics().lockWaiters > 0, 'the worker waits for the holder');
+      await holder.commit();
+      await write;
+      const after = await worker.request().batch('COMMIT; SELECT Id, Balance FROM dbo.hcmt_Accounts ORDER BY Id; DROP TABLE #hcmt_staged;');
+      assert.deepEqual(after.recordset, [{ Id: 1, Balance: 101 }, { Id: 2, Balance: 60 }]);
+    } finally {
+      await worker.close();
+      await context.pool.request().batch('UPDATE dbo.hcmt_Accounts SET Balance = 100 WHERE Id = 1; UPDATE dbo.hcmt_Accounts SET Balance = 50 WHERE Id = 2;');
+    }
+  });
 }
