@@ -127,6 +127,15 @@ CREATE TABLE dbo.hcmt_NoDefault (Id int IDENTITY PRIMARY KEY, Qty int NOT NULL);
     }
   });
 
+  it('follows 1911 (a key on a missing column) with 1750, two messages as SQL Server sends', async () => {
+    await assert.rejects(context.pool.request().batch('CREATE TABLE #hcmt_badkey (Id int, PRIMARY KEY (Code))'), (error: sql.RequestError & { precedingErrors?: sql.RequestError[] }) => {
+      assert.equal(error.number, 1750);
+      assert.equal(error.message, 'Could not create constraint or index. See previous errors.');
+      assert.deepEqual(error.precedingErrors?.map((e) => e.number), [1911]);
+      return true;
+    });
+  });
+
   it('enforces varchar(n) and CHECK constraints on #temporary tables', async () => {
     const pool = await session(context);
     try {

@@ -150,6 +150,7 @@ export class Executor {
   report(error: SqlError): void {
     this.hadError = true;
     this.sink.error(error);
+    for (const next of error.followedBy) this.sink.error(next);
   }
 
   /** A new compiler over the session's current catalog and variables. */

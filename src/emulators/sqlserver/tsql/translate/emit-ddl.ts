@@ -91,7 +91,10 @@ function setPrimaryKey(table: TableDefinition, key: KeyConstraint): void {
 export function addConstraint(table: TableDefinition, constraint: TableConstraint, compiler: QueryCompiler): void {
   const known = (name: string) => {
     const column = table.columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
-    if (!column) throw new SqlError(1911, `Column name '${name}' does not exist in the target table or view.`);
+    if (!column) {
+      throw new SqlError(1911, `Column name '${name}' does not exist in the target table or view.`)
+        .followWith(new SqlError(1750, 'Could not create constraint or index. See previous errors.'));
+    }
     return column.name;
   };
   switch (constraint.kind) {
