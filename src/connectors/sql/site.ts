@@ -11,6 +11,7 @@ import { closeServer, LifecycleServer, listen, listenOnIpv6Loopback } from '../.
 import { defaultHome, logDirectory } from '../../config/manifest-store';
 import type { ManifestWatcher } from '../../config/manifest-watcher';
 import { createConnectorApp } from './app';
+import { underIisnode } from './http/iisnode-raw-url';
 import { CatalogCache } from './catalog/catalog-cache';
 import { ConnectorContext } from './context';
 import { Database } from './db/database';
@@ -30,6 +31,8 @@ export interface SqlConnectorSiteOptions {
   /** Passed to Database (tests use shorter ones). */
   failFastMs?: number;
   retryDelayMs?: number;
+  /** Include prom-client's process_* and nodejs_* metrics in /metrics (default true). */
+  processMetrics?: boolean;
 }
 
 export class SqlConnectorSite extends LifecycleServer {
@@ -45,7 +48,8 @@ export class SqlConnectorSite extends LifecycleServer {
     const logger = options.logger ?? createLogger({ name: options.siteName, logDir: logDirectory(options.home) });
     const db = new Database({ logger, failFastMs: options.failFastMs, retryDelayMs: options.retryDelayMs });
     this.context = new ConnectorContext(options.siteName, db, new CatalogCache(db, logger), logger);
-    this.server = http.createServer(createConnectorApp(this.context, { isStopping: () => this.stopping }));
+    if (options.processMetrics !== false) this.context.metrics.includeProcessMetrics();
+    this.server = http.createServer(createConnectorApp(this.context, { isStopping: () => this.stopping, rawUrlFromIisnode: underIisnode(process.env) }));
   }
 
   /** The bound TCP address (or the pipe path). */
