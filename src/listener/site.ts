@@ -17,6 +17,7 @@ import { watchManifest } from '../config/manifest-watcher';
 import { ListenerService } from './listener-service';
 import { createLocalSurface } from './local-surface';
 import { listenerSettingsFromEnv } from './settings';
+import { describeRelayProxy, useRelayProxy } from '../relay/proxy/relay-proxy';
 
 export interface SiteOptions {
   env?: NodeJS.ProcessEnv;
@@ -41,8 +42,20 @@ export async function startSite(options: SiteOptions = {}): Promise<RunningSite>
   const settings = listenerSettingsFromEnv(env);
   const service = new ListenerService({ siteName, settings, logger });
   const manifest = initialManifest(home, logger);
+  let proxyDescription = '';
+  // The proxy first, so the first relay connections already go through it.
+  const applyProxy = (current: Manifest) => {
+    useRelayProxy(current.proxy, env);
+    const description = describeRelayProxy();
+    if (description !== proxyDescription) logger.info({ event: 'relay-proxy' }, description);
+    proxyDescription = description;
+  };
+  applyProxy(manifest);
   service.apply(manifest);
-  const watcher = watchManifest(home, (changed) => service.apply(changed), {
+  const watcher = watchManifest(home, (changed) => {
+    applyProxy(changed);
+    service.apply(changed);
+  }, {
     intervalMs: settings.manifestPollMs,
     onError: (error) => logger.error({ event: 'manifest-invalid' }, `hcm.json changed but cannot be used; keeping the previous one: ${error.message}`),
   });

@@ -10,6 +10,7 @@
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
+import { relayAgentFor } from './proxy/relay-proxy';
 
 /** The ws 6.2.7 WebSocket bundled with hyco-https (only what we use). */
 export interface HycoWebSocket extends EventEmitter {
@@ -75,7 +76,35 @@ interface Moment {
   duration(amount: number, unit: 'ms' | 's'): { asMilliseconds(): number };
 }
 
+type WsConstructor = new (address: string | null, protocols?: unknown, options?: Record<string, unknown>) => HycoWebSocket;
+
 const hycoRequire = createRequire(require.resolve('hyco-https/package.json'));
+
+/**
+ * hyco-https opens every socket (control channel, request and response rendezvous) with its own
+ * `new WebSocket(address, …)`. Its modules get, through the require cache, a subclass of its ws
+ * that adds the relay proxy's agent for the address (relay-proxy.ts).
+ */
+function installRelayWebSocket(): void {
+  const wsPath = hycoRequire.resolve('ws');
+  const HycoWs = hycoRequire('ws') as WsConstructor;
+  class RelayWebSocket extends HycoWs {
+    constructor(address: string | null, protocols?: unknown, options?: Record<string, unknown>) {
+      // ws's own (address, options) form.
+      if (options === undefined && typeof protocols === 'object' && protocols !== null && !Array.isArray(protocols)) {
+        options = protocols as Record<string, unknown>;
+        protocols = undefined;
+      }
+      const agent = address === null ? undefined : relayAgentFor(String(address));
+      super(address, protocols, agent ? { agent, ...(options ?? {}) } : options);
+    }
+  }
+  const cached = require.cache[wsPath];
+  if (!cached) throw new Error(`hyco-https's ws module was not loaded from ${wsPath}.`);
+  cached.exports = RelayWebSocket;
+}
+
+installRelayWebSocket();
 const serverModule = hycoRequire('./lib/HybridConnectionHttpsServer') as HycoServerModule;
 const moment = hycoRequire('moment') as Moment;
 
