@@ -6,9 +6,11 @@ import { updateManifest } from '../../config/manifest-store';
 import { isLoopbackPortFree } from '../../config/names';
 import { SqlConnectorSettings } from '../../config/sql-settings';
 import { ValidationError } from '../../config/validation';
+import { describeProxySetting, proxySettingFromOption, withProxy } from '../proxy-option';
 import { Command, CommandContext, EXIT_OK, integerOption, readStdin, stringOption, UsageError } from '../command';
 
-const HELP = `Usage: hcm setup (--config-string S | --config-string-stdin) [SQL options] [--json]
+const HELP = `Usage: hcm setup (--config-string S | --config-string-stdin) [SQL options] [--proxy URL] [--json]
+       hcm setup --proxy URL | --proxy none
 
 Sets up a SQL connector site for the hybrid connection the configuration string names: assigns
 the next MicrosoftSqlConnector_nnn, HybridAppPoolnnn and a free port (6569 upward) and records it
@@ -33,7 +35,11 @@ Options:
   --encrypt                    encrypt the connection to SQL Server (TLS)
   --trust-server-certificate   accept the server's certificate without validation
   --allow-query                enable POST /query (allow-listed statements only)
-  --json                       print {"connector","appPool","port","hybridConnection","changed"}
+  --proxy URL                  the HTTP proxy (CONNECT) for every relay connection, e.g. http://proxy:3128 or
+                               http://user@proxy:3128 with the password in HCM_PROXY_PASSWORD; 'none' removes it.
+                               Only relay connections use it (never SQL Server's). Without it the listener
+                               uses HTTPS_PROXY (wss://) / HTTP_PROXY (ws://) unless NO_PROXY names the relay.
+  --json                       print {"connector","appPool","port","hybridConnection","changed"} (and "proxy")
   --home DIR                   the manifest folder (default: HCM_HOME)
   -h, --help                   show this help
 
@@ -59,20 +65,32 @@ export const setupCommand: Command = {
     encrypt: { type: 'boolean' },
     'trust-server-certificate': { type: 'boolean' },
     'allow-query': { type: 'boolean' },
+    proxy: { type: 'string' },
     json: { type: 'boolean' },
   },
   async run(context) {
-    const { hybridConnection, settings } = await readInput(context);
+    const proxyText = stringOption(context, 'proxy');
+    const proxy = proxyText === undefined ? undefined : proxySettingFromOption(proxyText, context.env);
+    const proxyOnly = proxy !== undefined && !context.options['config-string-stdin'] && stringOption(context, 'config-string') === undefined;
+    const input = proxyOnly ? undefined : await readInput(context);
     let outcome: ConnectorSetupResult | undefined;
     try {
       await updateManifest(context.home, async (manifest) => {
-        outcome = await applyConnectorSetup(manifest, hybridConnection, settings, isLoopbackPortFree);
+        const current = proxy === undefined ? manifest : withProxy(manifest, proxy);
+        if (!input) return current;
+        outcome = await applyConnectorSetup(current, input.hybridConnection, input.settings, isLoopbackPortFree);
         return outcome.manifest;
       });
     } catch (error) {
       if (error instanceof ValidationError) throw new UsageError(error.message);
       throw error;
     }
+    if (proxy !== undefined && !context.options.json) context.print(`Relay connections: ${describeProxySetting(proxy)}.`);
+    if (!input) {
+      if (context.options.json) context.print(JSON.stringify({ proxy: proxy?.url ?? null }));
+      return EXIT_OK;
+    }
+    const hybridConnection = input.hybridConnection;
     const { connector, changed, created } = outcome!;
     if (context.options.json) {
       context.print(JSON.stringify({
@@ -81,6 +99,7 @@ export const setupCommand: Command = {
         port: connector.port,
         hybridConnection: connector.hybridConnection.entityPath,
         changed,
+        ...(proxy !== undefined ? { proxy: proxy?.url ?? null } : {}),
       }));
     } else {
       const what = created ? 'Set up' : changed ? 'Updated' : 'Unchanged:';
