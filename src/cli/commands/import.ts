@@ -22,7 +22,7 @@ and the others imported. A wrong passphrase, or a file changed by even one byte,
 
 Options:
   --skip-existing   skip hybrid connections this manifest already serves instead of refusing
-  --json            print {"imported":[{"connector","appPool","port","hybridConnection"}],"skipped":[…]}
+  --json            print {"imported":[{"connector","appPool","port","hybridConnection","changed"}],"skipped":[…]}
   --home DIR        the manifest folder (default: HCM_HOME)
   -h, --help        show this help
 
@@ -66,7 +66,8 @@ export const importCommand: Command = {
       throw error;
     }
     const { imported, skipped } = outcome!;
-    const rows = imported.map((c) => ({ connector: c.site, appPool: c.appPool, port: c.port, hybridConnection: c.hybridConnection.entityPath }));
+    // "changed" as hcm setup --json has it, so the installer handles both alike.
+    const rows = imported.map((c) => ({ connector: c.site, appPool: c.appPool, port: c.port, hybridConnection: c.hybridConnection.entityPath, changed: true }));
     if (context.options.json) context.print(JSON.stringify({ imported: rows, skipped }));
     else {
       for (const r of rows) context.print(`Imported ${r.hybridConnection} as ${r.connector} (app pool ${r.appPool}, port ${r.port}).`);
