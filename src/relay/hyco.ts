@@ -10,7 +10,7 @@
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
-import { relayAgentFor } from './proxy/relay-proxy';
+import { currentRelayConnectionSettings, relayWebSocketOptions } from './relay-websocket-options';
 
 /** The ws 6.2.7 WebSocket bundled with hyco-https (only what we use). */
 export interface HycoWebSocket extends EventEmitter {
@@ -83,7 +83,9 @@ const hycoRequire = createRequire(require.resolve('hyco-https/package.json'));
 /**
  * hyco-https opens every socket (control channel, request and response rendezvous) with its own
  * `new WebSocket(address, …)`. Its modules get, through the require cache, a subclass of its ws
- * that adds the relay proxy's agent for the address (relay-proxy.ts).
+ * that merges in relayWebSocketOptions() for the address — the one place our socket options
+ * (trusted certificates now; handshake timeout, proxy agent) reach hyco-https. Options hyco-https
+ * passes itself (headers, perMessageDeflate) win over ours.
  */
 function installRelayWebSocket(): void {
   const wsPath = hycoRequire.resolve('ws');
@@ -95,8 +97,8 @@ function installRelayWebSocket(): void {
         options = protocols as Record<string, unknown>;
         protocols = undefined;
       }
-      const agent = address === null ? undefined : relayAgentFor(String(address));
-      super(address, protocols, agent ? { agent, ...(options ?? {}) } : options);
+      if (address === null) super(address, protocols, options);
+      else super(address, protocols, { ...relayWebSocketOptions(currentRelayConnectionSettings(), String(address)), ...(options ?? {}) });
     }
   }
   const cached = require.cache[wsPath];

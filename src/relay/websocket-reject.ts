@@ -6,7 +6,7 @@
  * 410 Gone and passes our status to the sender.
  */
 import WebSocket from 'ws';
-import { relayAgentFor } from './proxy/relay-proxy';
+import { relayWebSocketOptions } from './relay-websocket-options';
 import { rejectUri } from './uris';
 
 export interface RejectOutcome {
@@ -37,8 +37,7 @@ export function rejectWebSocketSender(acceptAddress: string, statusCode: number,
       settled = true;
       resolve(outcome);
     };
-    const agent = relayAgentFor(url);
-    const socket = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: REJECT_TIMEOUT_MS, ...(agent ? { agent } : {}) });
+    const socket = new WebSocket(url, { handshakeTimeout: REJECT_TIMEOUT_MS, ...relayWebSocketOptions(undefined, url), perMessageDeflate: false });
     socket.on('unexpected-response', (request, response) => {
       // 410 Gone is the documented success answer to a rejection.
       response.resume();
