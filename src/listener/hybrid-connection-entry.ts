@@ -16,11 +16,14 @@ export interface HybridConnectionStatus {
   since: string;
   lastError: string | null;
   requests: { total: number; failed: number };
+  /** Listeners the relay counts on this hybrid connection (all servers), from its runtime information; null until known. */
+  listenerCount?: number | null;
 }
 
 export class HybridConnectionEntry {
   readonly requests = { total: 0, failed: 0 };
   private calls = 0;
+  private listeners: number | null = null;
   private readonly drainWaiters: Array<() => void> = [];
 
   constructor(
@@ -56,6 +59,16 @@ export class HybridConnectionEntry {
     });
   }
 
+  /** Asks the relay for the listener count (runtime information); keeps the last value on failure. */
+  async refreshListenerCount(): Promise<void> {
+    if (this.listener.state !== 'Connected') return;
+    try {
+      this.listeners = (await this.listener.runtimeInformation()).listenerCount;
+    } catch {
+      // Not every relay answers it (or a proxy may refuse it); the count just stays as it was.
+    }
+  }
+
   status(): HybridConnectionStatus {
     const state = this.listener.state;
     return {
@@ -66,6 +79,7 @@ export class HybridConnectionEntry {
       since: this.listener.since.toISOString(),
       lastError: this.listener.lastError,
       requests: { ...this.requests },
+      listenerCount: this.listeners,
     };
   }
 }

@@ -29,6 +29,7 @@ export class ListenerService {
   private readonly settings: ListenerSettings;
   private readonly logger: Logger;
   private shuttingDown = false;
+  private runtimeInfoTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: ListenerServiceOptions) {
     this.settings = { ...DEFAULT_LISTENER_SETTINGS, ...options.settings };
@@ -41,6 +42,7 @@ export class ListenerService {
 
   /** Brings the listeners in line with the manifest; returns what changed. */
   apply(manifest: Manifest): RouteChanges {
+    this.runtimeInfoTimer ??= setInterval(() => this.refreshListenerCounts(), this.settings.runtimeInfoMs).unref();
     const table = routesFromManifest(manifest);
     for (const problem of table.problems) this.logger.error({ event: 'route-unusable' }, problem);
     const current = new Map([...this.entries].map(([key, entry]) => [key, entry.route]));
@@ -53,6 +55,7 @@ export class ListenerService {
     }
     for (const route of changes.added) {
       const entry = new HybridConnectionEntry(route, this.createListener(route));
+      this.countWhenConnected(entry);
       this.entries.set(route.key, entry);
       this.logger.info({ event: 'route-added', hybridConnection: route.connection.entityPath, connector: route.target.connector }, 'Hybrid connection added.');
       entry.listener.start();
@@ -62,6 +65,7 @@ export class ListenerService {
       const old = entry.listener;
       entry.route = route;
       entry.listener = this.createListener(route);
+      this.countWhenConnected(entry);
       this.logger.info({ event: 'route-rekeyed', hybridConnection: route.connection.entityPath }, 'Hybrid connection credentials changed: reconnecting.');
       entry.listener.start();
       this.retire(entry, old);
@@ -84,10 +88,22 @@ export class ListenerService {
   /** Stops taking calls, lets in-flight ones finish for at most `graceMs`, closes every relay connection. */
   async shutdown(graceMs = this.settings.shutdownGraceMs): Promise<void> {
     this.shuttingDown = true;
+    clearInterval(this.runtimeInfoTimer);
     const entries = [...this.entries.values()];
     await Promise.all(entries.map((entry) => entry.drained(graceMs)));
     await Promise.all(entries.map((entry) => entry.listener.close()));
     await Promise.all([...this.retiring]);
+  }
+
+  private refreshListenerCounts(): void {
+    for (const entry of this.entries.values()) void entry.refreshListenerCount();
+  }
+
+  /** The listener count changes when this listener (re)connects: ask the relay at once then. */
+  private countWhenConnected(entry: HybridConnectionEntry): void {
+    entry.listener.on('state', (state: string) => {
+      if (state === 'Connected' && !this.shuttingDown) void entry.refreshListenerCount();
+    });
   }
 
   private createListener(route: ListenerRoute): RelayListener {

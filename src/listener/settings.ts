@@ -19,6 +19,8 @@ export interface ListenerSettings {
   tokenRenewMs: number;
   /** HCM_MANIFEST_POLL_MS: how often hcm.json is checked for changes. */
   manifestPollMs: number;
+  /** HCM_RUNTIME_INFO_MS: how often each hybrid connection's listener count is asked of the relay. */
+  runtimeInfoMs: number;
 }
 
 export const DEFAULT_LISTENER_SETTINGS: ListenerSettings = {
@@ -29,6 +31,7 @@ export const DEFAULT_LISTENER_SETTINGS: ListenerSettings = {
   tokenLifetimeSeconds: 3600,
   tokenRenewMs: 20 * 60_000,
   manifestPollMs: 500,
+  runtimeInfoMs: 30_000,
 };
 
 const VARIABLES: Array<[keyof ListenerSettings, string, number, number]> = [
@@ -39,6 +42,7 @@ const VARIABLES: Array<[keyof ListenerSettings, string, number, number]> = [
   ['tokenLifetimeSeconds', 'HCM_RELAY_TOKEN_LIFETIME_S', 60, 7 * 86_400],
   ['tokenRenewMs', 'HCM_RELAY_TOKEN_RENEW_MS', 100, 7 * 86_400_000],
   ['manifestPollMs', 'HCM_MANIFEST_POLL_MS', 50, 2_000],
+  ['runtimeInfoMs', 'HCM_RUNTIME_INFO_MS', 200, 3_600_000],
 ];
 
 /** Reads the settings; throws an Error naming the variable when one is not a whole number in range. */

@@ -38,7 +38,8 @@ interface Call {
 
 function startManager(home: string): { child: ChildProcess; exited: Promise<void> } {
   // Its own process group, so killing it takes its sites with it, as losing the machine would.
-  const child = spawn(process.execPath, [hcm, 'start'], { env: { ...process.env, HCM_HOME: home, HCM_LOG_LEVEL: 'info' }, detached: true, stdio: 'ignore' });
+  // HCM_RUNTIME_INFO_MS: ask the relay for the listener count every 300 ms instead of 30 s.
+  const child = spawn(process.execPath, [hcm, 'start'], { env: { ...process.env, HCM_HOME: home, HCM_LOG_LEVEL: 'info', HCM_RUNTIME_INFO_MS: '300' }, detached: true, stdio: 'ignore' });
   children.push(child);
   return { child, exited: new Promise((resolve) => child.once('exit', () => resolve())) };
 }
@@ -86,13 +87,18 @@ describe('two managers for one hybrid connection', () => {
     const managerB = startManager(second);
     await Promise.all([waitUntilServing(a, a.connectors[0]), waitUntilServing(b, b.connectors[0])]);
     assert.equal(relay.listenerCount(HC), 2);
+    // Each `hcm status` shows its own listener and connector, and the relay's count of both listeners.
     for (const [home, manifest] of [[first, a], [second, b]] as const) {
-      const status = await runHcm(['status', '--home', home, '--json']);
-      assert.equal(status.code, 0, status.stdout + status.stderr);
-      const report = JSON.parse(status.stdout);
+      const report = await waitFor(`hcm status of ${path.basename(home)} to count 2 listeners`, async () => {
+        const status = await runHcm(['status', '--home', home, '--json']);
+        const parsed = JSON.parse(status.stdout);
+        return status.code === 0 && parsed.connectors[0]?.listenerCount === 2 ? parsed : undefined;
+      });
       assert.equal(report.listener.port, manifest.listener.port);
       assert.deepEqual(report.connectors.map((c: { site: string; port: number; state: string }) => [c.site, c.port, c.state]), [[manifest.connectors[0].site, manifest.connectors[0].port, 'Connected']]);
     }
+    const table = await runHcm(['status', '--home', second]);
+    assert.match(table.stdout, /LISTENERS[\s\S]*sql-orders\s+Connected\s+2\s/);
 
     // Load: six callers in a loop, each call with its own correlation id.
     const calls: Call[] = [];
@@ -113,6 +119,11 @@ describe('two managers for one hybrid connection', () => {
     await managerA.exited;
     await waitFor('the relay to drop the dead listener', () => relay.listenerCount(HC) === 1);
     const noticedAt = performance.now();
+    const survivor = await waitFor('the survivor\'s hcm status to count 1 listener', async () => {
+      const parsed = JSON.parse((await runHcm(['status', '--home', second, '--json'])).stdout);
+      return parsed.connectors[0]?.listenerCount === 1 ? parsed : undefined;
+    });
+    assert.equal(survivor.connectors[0].state, 'Connected');
     await waitFor('40 calls after the relay noticed', () => calls.filter((c) => c.started > noticedAt).length >= 40, 60_000);
     running = false;
     await Promise.all(workers);

@@ -10,11 +10,12 @@ interface ListenerHybridConnection {
   state: string;
   since?: string;
   lastError?: string | null;
+  listenerCount?: number | null;
 }
 
 export interface StatusReport {
   listener: { site: string; port: number; reachable: boolean; problem?: string };
-  connectors: Array<{ site: string; port: number; hybridConnection: string; state: string; lastError?: string | null; health: string; database: string }>;
+  connectors: Array<{ site: string; port: number; hybridConnection: string; state: string; lastError?: string | null; listenerCount: number | null; health: string; database: string }>;
 }
 
 export async function collectStatus(home: string): Promise<StatusReport> {
@@ -31,6 +32,7 @@ export async function collectStatus(home: string): Promise<StatusReport> {
         hybridConnection: c.hybridConnection.entityPath,
         state: state?.state ?? (listener.value ? 'Unknown' : 'ListenerDown'),
         lastError: state?.lastError ?? null,
+        listenerCount: state?.listenerCount ?? null,
         health: ready.value?.status ?? `unreachable (${ready.problem ?? `HTTP ${ready.status}`})`,
         database: c.settings.database,
       };
@@ -53,10 +55,12 @@ export const statusCommand: Command = {
 
 Asks the running listener (GET /status on its port) for each hybrid connection's state
 (Connecting, Connected, Reconnecting, Failed) and each connector site for its readiness
-(GET /health/ready: can it reach its database?), and prints one line per connector.
+(GET /health/ready: can it reach its database?), and prints one line per connector. LISTENERS is
+how many listeners the relay counts on the hybrid connection — this server's and any other's
+(hcm export / hcm import) — as the relay's runtime information gives it (asked every 30 s).
 
 Options:
-  --json       print {"listener":{…},"connectors":[{"site","port","hybridConnection","state","health","database"}]}
+  --json       print {"listener":{…},"connectors":[{"site","port","hybridConnection","state","listenerCount","health","database"}]}
   --home DIR   the manifest folder (default: HCM_HOME)
   -h, --help   show this help
 
@@ -69,8 +73,8 @@ Exit codes: 0 when every hybrid connection is Connected and every connector read
       const { listener } = report;
       context.print(`Listener ${listener.site} on port ${listener.port}: ${listener.reachable ? 'running' : `not answering (${listener.problem})`}`);
       if (report.connectors.length === 0) context.print('No connectors in the manifest.');
-      else context.print(formatTable(['SITE', 'PORT', 'HYBRID CONNECTION', 'STATE', 'DATABASE', 'HEALTH'],
-        report.connectors.map((c) => [c.site, String(c.port), c.hybridConnection, c.state, c.database, c.health])));
+      else context.print(formatTable(['SITE', 'PORT', 'HYBRID CONNECTION', 'STATE', 'LISTENERS', 'DATABASE', 'HEALTH'],
+        report.connectors.map((c) => [c.site, String(c.port), c.hybridConnection, c.state, c.listenerCount === null ? '?' : String(c.listenerCount), c.database, c.health])));
       for (const c of report.connectors) if (c.lastError) context.print(`${c.site}: ${c.lastError}`);
     }
     return allHealthy(report) ? EXIT_OK : EXIT_FAILURE;

@@ -2,7 +2,7 @@
  * The relay listener through a real Squid: every relay connection (control channel, request and
  * response rendezvous, a reconnect) goes through the proxy — the relay's host name resolves only
  * inside Squid, and Squid's own access log counts as many tunnels as the relay saw listener
- * connections. Also: a proxy that refuses, a wrong password, an NTLM-only proxy, and a proxy that
+ * connections, runtime information included. Also: a proxy that refuses, a wrong password, an NTLM-only proxy, and a proxy that
  * drops every tunnel while calls run (the listener reconnects through it).
  */
 import assert from 'node:assert/strict';
@@ -108,6 +108,8 @@ describe('relay connections through a real Squid proxy', () => {
     await reconnected;
     await exchange();
     assert.equal(listener.stats.connects, 2);
+    // The runtime-information request (listener count) is a relay connection too.
+    assert.equal((await listener.runtimeInformation()).listenerCount, 1);
 
     await listener.close();
     await squid.stop(); // Squid logs a tunnel when it ends; stopping ends them all.
