@@ -26,7 +26,7 @@ describe('listener local surface', () => {
     const status = await request(app).get('/status').expect(200).expect('content-type', /application\/json/);
     assert.deepEqual(Object.keys(status.body), ['hybridConnections']);
     const [missing, orders] = status.body.hybridConnections;
-    assert.deepEqual(Object.keys(orders).sort(), ['connector', 'lastError', 'name', 'requests', 'since', 'state']);
+    assert.deepEqual(Object.keys(orders).sort(), ['connector', 'lastError', 'listenerCount', 'name', 'requests', 'since', 'state']);
     assert.equal(orders.name, 'orders');
     assert.equal(orders.connector, 'MicrosoftSqlConnector_001');
     assert.equal(orders.state, 'Connected');
