@@ -1,8 +1,8 @@
 /**
  * A real Squid (Debian's squid package) for the proxy tests, started by the test on loopback.
  * Squid cannot listen on port 0, so a free port is picked and another tried when it clashes.
- * The squid binary comes from HCM_SQUID (set by test/tools when it finds or installs squid);
- * a test that needs it fails, naming how to get it, when it is absent.
+ * The squid binary comes from HCM_SQUID (test/tools/tool-table.js finds or installs it); a test
+ * that needs it fails when it is unset.
  *
  * `hosts` become Squid's hosts file: a name only Squid can resolve (relay.hcm.test) proves that a
  * connection that reached it went through the proxy.
@@ -36,8 +36,8 @@ export interface AccessLogEntry {
 }
 
 export function squidBinary(): string {
-  const found = process.env.HCM_SQUID || ['/usr/sbin/squid', '/usr/local/sbin/squid'].find((candidate) => fs.existsSync(candidate));
-  if (!found) throw new Error('Squid is needed for the proxy tests and was not found: install it (apt-get install squid) or set HCM_SQUID to its path.');
+  const found = process.env.HCM_SQUID;
+  if (!found) throw new Error('HCM_SQUID is unset: run the suite with "npm test", which finds or installs Squid (test/tools/tool-table.js).');
   return found;
 }
 
