@@ -43,12 +43,17 @@ export async function startSite(options: SiteOptions = {}): Promise<RunningSite>
   const service = new ListenerService({ siteName, settings, logger });
   const manifest = initialManifest(home, logger);
   let proxyDescription = '';
-  // The proxy first, so the first relay connections already go through it.
+  let proxySetting: string | undefined;
+  // The proxy first, so the first relay connections already go through it; a changed setting
+  // replaces the open relay connections, so they do not keep their old tunnels.
   const applyProxy = (current: Manifest) => {
     useRelayProxy(current.proxy, env);
     const description = describeRelayProxy();
     if (description !== proxyDescription) logger.info({ event: 'relay-proxy' }, description);
     proxyDescription = description;
+    const setting = JSON.stringify(current.proxy ?? null);
+    if (proxySetting !== undefined && setting !== proxySetting) service.reconnectAll('the relay proxy setting changed');
+    proxySetting = setting;
   };
   applyProxy(manifest);
   service.apply(manifest);

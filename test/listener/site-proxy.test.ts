@@ -31,7 +31,7 @@ async function startListenerSite(t: Context, relay: RelayEmulator, env: NodeJS.P
     await site.close();
     useRelayProxy(undefined);
   });
-  return { site, connector, log: () => fs.readFileSync(path.join(logDir, 'listener.log'), 'utf8') };
+  return { site, connector, home, manifest, log: () => fs.readFileSync(path.join(logDir, 'listener.log'), 'utf8') };
 }
 
 describe('the listener site behind a proxy', () => {
@@ -62,5 +62,17 @@ describe('the listener site behind a proxy', () => {
     const status = JSON.stringify(site.service.status());
     assert.match(status, /refused the user name and password of hcm \(407/);
     assert.ok(!status.includes(wrong) && !log().includes(wrong));
+  });
+
+  it('reconnects through the new proxy at once when the manifest\'s proxy setting changes', async (t) => {
+    const relay = await startRelay(t, ['orders']);
+    const refusing = await new Squid({ denyAll: true, hosts: { [RELAY_NAME]: '127.0.0.1' } }).start(t);
+    const open = await new Squid({ hosts: { [RELAY_NAME]: '127.0.0.1' } }).start(t);
+    const { site, home, manifest } = await startListenerSite(t, relay, {}, (m) => (m.proxy = { url: refusing.url }));
+    await waitFor('Failed behind the refusing proxy', () => site.service.status()[0]?.state === 'Failed');
+    // Failed waits 60 s before it retries; the new setting must not wait for that.
+    writeTestManifest(home, { ...manifest, proxy: { url: open.url } });
+    await waitFor('Connected through the new proxy', () => site.service.status()[0]?.state === 'Connected');
+    assert.equal(relay.listenerCount('orders'), 1);
   });
 });
