@@ -10,7 +10,9 @@ import type net from 'node:net';
 import { after, describe, it } from 'node:test';
 import { RelayEmulator } from '../../../src/emulators/relay';
 import { parseConfigurationString } from '../../../src/config/connection-string';
+import WebSocket from 'ws';
 import { RelayConnectionState, RelayListener } from '../../../src/relay/relay-listener';
+import { connectUri, createHybridConnectionToken } from '../../../src/relay/uris';
 import type { RelayedCall } from '../../../src/relay/relayed-call';
 import { useRelayProxy } from '../../../src/relay/proxy/relay-proxy';
 import { Context, relayListenerSockets, sendThroughRelay, startRelay, waitFor } from '../relay-fixtures';
@@ -77,7 +79,7 @@ function waitForState(listener: RelayListener, wanted: RelayConnectionState): Pr
 }
 
 describe('relay connections through a real Squid proxy', () => {
-  it('sends the control channel, both rendezvous kinds and a reconnect through the proxy, with Basic authentication', async (t) => {
+  it('sends the control channel, both rendezvous kinds, a WebSocket rejection and a reconnect through the proxy, with Basic authentication', async (t) => {
     const relay = await startRelay(t, ['orders']);
     const squid = await new Squid({ basicAuth: { user: 'hcm', password: PASSWORD }, hosts: { [RELAY_NAME]: '127.0.0.1' } }).start(t);
     // The manifest's form: the URL without credentials, the password from HCM_PROXY_PASSWORD.
@@ -108,6 +110,17 @@ describe('relay connections through a real Squid proxy', () => {
     await reconnected;
     await exchange();
     assert.equal(listener.stats.connects, 2);
+    // A WebSocket sender: the listener's rejection handshake is a relay connection too.
+    const target = { namespace: '127.0.0.1', port: relay.address().port, entityPath: 'orders', emulator: true };
+    const token = createHybridConnectionToken(target, 'RootManageSharedAccessKey', connectionThroughName(relay, 'orders').key!);
+    const refused = await new Promise<number>((resolve, reject) => {
+      senderRequests += 1;
+      const sender = new WebSocket(connectUri(target), { headers: { ServiceBusAuthorization: token } });
+      sender.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+      sender.on('open', () => reject(new Error('the WebSocket sender was accepted')));
+      sender.on('error', reject);
+    });
+    assert.equal(refused, 501);
     // The runtime-information request (listener count) is a relay connection too.
     assert.equal((await listener.runtimeInformation()).listenerCount, 1);
 
