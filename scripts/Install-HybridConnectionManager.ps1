@@ -108,6 +108,12 @@ Installs the product and the connector for the hybrid connection sql-orders.
 Switches the connector of that hybrid connection to the Secondary key; nothing else changes.
 
 .EXAMPLE
+.\scripts\Install-HybridConnectionManager.ps1 -ImportFrom \\share\hcm-export.bin -Proxy http://proxy.corp.local:3128 -ProxyCredential (Get-Credential)
+
+A second server: imports the connectors of 'hcm export' from the first (asks for the passphrase),
+installs their sites, and sends every relay connection through the proxy with Basic authentication.
+
+.EXAMPLE
 .\scripts\Install-HybridConnectionManager.ps1 -ConfigurationString $primary -WhatIf
 
 Shows what would be installed and changed, without changing anything.
