@@ -25,7 +25,6 @@ import { AcceptMessage, installGuards, RequestMessage } from './hyco-guards';
 import { RelayedCall, toRelayedCall } from './relayed-call';
 import { adoptResponseRendezvous } from './response-rendezvous';
 import { classifyRelayError, describeClose } from './relay-errors';
-import { requestRuntimeInformation, RuntimeInformation } from './runtime-information';
 import { createHybridConnectionToken, listenUri } from './uris';
 import { rejectWebSocketSender } from './websocket-reject';
 
@@ -159,11 +158,6 @@ export class RelayListener extends EventEmitter {
     this.waitingForBody.clear();
     this.setState('Closed', this.error);
     await waitForClose(channel, 2_000);
-  }
-
-  /** The hybrid connection's runtime information (listener count), asked with this listener's token. */
-  runtimeInformation(timeoutMs?: number): Promise<RuntimeInformation> {
-    return requestRuntimeInformation(this.options.connection, this.token(), timeoutMs);
   }
 
   private token(): string {

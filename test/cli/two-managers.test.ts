@@ -38,8 +38,8 @@ interface Call {
 
 function startManager(home: string): { child: ChildProcess; exited: Promise<void> } {
   // Its own process group, so killing it takes its sites with it, as losing the machine would.
-  // HCM_RUNTIME_INFO_MS: ask the relay for the listener count every 300 ms instead of 30 s.
-  const child = spawn(process.execPath, [hcm, 'start'], { env: { ...process.env, HCM_HOME: home, HCM_LOG_LEVEL: 'info', HCM_RUNTIME_INFO_MS: '300' }, detached: true, stdio: 'ignore' });
+  // HCM_RELAY_LISTENER_COUNT_MS: ask the relay for the listener count every 300 ms instead of 30 s.
+  const child = spawn(process.execPath, [hcm, 'start'], { env: { ...process.env, HCM_HOME: home, HCM_LOG_LEVEL: 'info', HCM_RELAY_LISTENER_COUNT_MS: '300' }, detached: true, stdio: 'ignore' });
   children.push(child);
   return { child, exited: new Promise((resolve) => child.once('exit', () => resolve())) };
 }
@@ -92,7 +92,7 @@ describe('two managers for one hybrid connection', () => {
       const report = await waitFor(`hcm status of ${path.basename(home)} to count 2 listeners`, async () => {
         const status = await runHcm(['status', '--home', home, '--json']);
         const parsed = JSON.parse(status.stdout);
-        return status.code === 0 && parsed.connectors[0]?.listenerCount === 2 ? parsed : undefined;
+        return status.code === 0 && parsed.connectors[0]?.listeners === 2 ? parsed : undefined;
       });
       assert.equal(report.listener.port, manifest.listener.port);
       assert.deepEqual(report.connectors.map((c: { site: string; port: number; state: string }) => [c.site, c.port, c.state]), [[manifest.connectors[0].site, manifest.connectors[0].port, 'Connected']]);
@@ -121,7 +121,7 @@ describe('two managers for one hybrid connection', () => {
     const noticedAt = performance.now();
     const survivor = await waitFor('the survivor\'s hcm status to count 1 listener', async () => {
       const parsed = JSON.parse((await runHcm(['status', '--home', second, '--json'])).stdout);
-      return parsed.connectors[0]?.listenerCount === 1 ? parsed : undefined;
+      return parsed.connectors[0]?.listeners === 1 ? parsed : undefined;
     });
     assert.equal(survivor.connectors[0].state, 'Connected');
     await waitFor('40 calls after the relay noticed', () => calls.filter((c) => c.started > noticedAt).length >= 40, 60_000);

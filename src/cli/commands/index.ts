@@ -12,6 +12,7 @@ import { setupCommand } from './setup';
 import { sqlserverCommand } from './sqlserver';
 import { startCommand } from './start';
 import { statusCommand } from './status';
+import { supportBundleCommand } from './support-bundle';
 import { tokenCommand } from './token';
 
-export const COMMANDS: Command[] = [demoCommand, setupCommand, listCommand, removeCommand, exportCommand, importCommand, statusCommand, startCommand, callCommand, doctorCommand, tokenCommand, relayCommand, sqlserverCommand];
+export const COMMANDS: Command[] = [demoCommand, setupCommand, listCommand, removeCommand, exportCommand, importCommand, statusCommand, startCommand, callCommand, doctorCommand, supportBundleCommand, tokenCommand, relayCommand, sqlserverCommand];
