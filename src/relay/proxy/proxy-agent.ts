@@ -45,9 +45,9 @@ export class ProxyTunnelAgent extends http.Agent {
 
 const agents = new Map<string, ProxyTunnelAgent>();
 
-/** One agent per proxy (with its credentials) and scheme, reused by every connection. */
+/** One agent per proxy (with its credentials and where it came from, which its messages name) and scheme. */
 export function agentFor(proxy: ResolvedProxy, secure: boolean): ProxyTunnelAgent {
-  const key = JSON.stringify([proxy.host, proxy.port, proxy.username, proxy.password, secure]);
+  const key = JSON.stringify([proxy.host, proxy.port, proxy.username, proxy.password, proxy.source, secure]);
   let agent = agents.get(key);
   if (!agent) {
     agent = new ProxyTunnelAgent(proxy, secure);
