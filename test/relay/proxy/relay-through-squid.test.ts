@@ -203,4 +203,25 @@ describe('relay connections through a real Squid proxy', () => {
     await squid.stop();
     assert.ok(squid.accessLog().some((entry) => entry.method === 'CONNECT' && entry.result === 'TCP_TUNNEL/200'), 'the reconnect went through the restarted proxy');
   });
+
+  it('takes HTTP_PROXY for a relay on loopback too, unless NO_PROXY names it', async (t) => {
+    const relay = await startRelay(t, ['orders']);
+    const squid = await new Squid().start(t);
+    const loopback = parseConfigurationString(relay.connectionString('orders'));
+    useRelayProxy(undefined, { HTTP_PROXY: squid.url });
+    const proxied = new RelayListener({ connection: loopback, onCall: handler({ waiting: 0, next: Promise.resolve() }) });
+    proxied.start();
+    t.after(() => proxied.close());
+    await waitFor('Connected through the proxy', () => proxied.state === 'Connected');
+    useRelayProxy(undefined, { HTTP_PROXY: squid.url, NO_PROXY: `localhost,127.0.0.1:${relay.address().port}` });
+    const direct = new RelayListener({ connection: loopback, onCall: handler({ waiting: 0, next: Promise.resolve() }) });
+    direct.start();
+    t.after(() => direct.close());
+    await waitFor('Connected directly', () => direct.state === 'Connected');
+    await proxied.close();
+    await direct.close();
+    await squid.stop();
+    const tunnels = squid.accessLog().filter((entry) => entry.method === 'CONNECT');
+    assert.deepEqual(tunnels.map((entry) => entry.url), [`127.0.0.1:${relay.address().port}`], 'one tunnel: the first listener\'s; the second went direct');
+  });
 });
