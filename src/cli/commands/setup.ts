@@ -1,7 +1,8 @@
 /** `hcm setup`: the "Listener Setup" step — a SQL connector for a hybrid connection, in the manifest. */
 import { isHcmError } from '../../common/errors';
 import { describeHybridConnection, HybridConnectionString, parseConfigurationString } from '../../config/connection-string';
-import { applyConnectorSetup, ConnectorSetupResult } from '../../config/connector-setup';
+import { applyConnectorSetup, ConnectorSetupResult, findConnectorFor } from '../../config/connector-setup';
+import { readTrustedCertificates } from '../../relay/relay-websocket-options';
 import { updateManifest } from '../../config/manifest-store';
 import { isLoopbackPortFree } from '../../config/names';
 import { SqlConnectorSettings } from '../../config/sql-settings';
@@ -39,6 +40,9 @@ Options:
                                http://user@proxy:3128 with the password in HCM_PROXY_PASSWORD; 'none' removes it.
                                Only relay connections use it (never SQL Server's). Without it the listener
                                uses HTTPS_PROXY (wss://) / HTTP_PROXY (ws://) unless NO_PROXY names the relay.
+  --relay-certificate FILE     a PEM certificate the listener trusts for this relay's wss:// (the relay
+                               emulator's in TLS mode, printed by hcm relay); kept in the manifest.
+                               Not needed for Azure. (Every relay: HCM_RELAY_CA_FILE on the listener.)
   --json                       print {"connector","appPool","port","hybridConnection","changed"} (and "proxy")
   --home DIR                   the manifest folder (default: HCM_HOME)
   -h, --help                   show this help
@@ -66,6 +70,7 @@ export const setupCommand: Command = {
     'trust-server-certificate': { type: 'boolean' },
     'allow-query': { type: 'boolean' },
     proxy: { type: 'string' },
+    'relay-certificate': { type: 'string' },
     json: { type: 'boolean' },
   },
   async run(context) {
@@ -73,12 +78,19 @@ export const setupCommand: Command = {
     const proxy = proxyText === undefined ? undefined : proxySettingFromOption(proxyText, context.env);
     const proxyOnly = proxy !== undefined && !context.options['config-string-stdin'] && stringOption(context, 'config-string') === undefined;
     const input = proxyOnly ? undefined : await readInput(context);
+    const certificate = readRelayCertificate(context);
     let outcome: ConnectorSetupResult | undefined;
     try {
       await updateManifest(context.home, async (manifest) => {
         const current = proxy === undefined ? manifest : withProxy(manifest, proxy);
         if (!input) return current;
+        const kept = findConnectorFor(current, input.hybridConnection)?.hybridConnection.trustedCertificate;
         outcome = await applyConnectorSetup(current, input.hybridConnection, input.settings, isLoopbackPortFree);
+        // An update without the option keeps the certificate trusted before.
+        if (certificate !== undefined && certificate !== kept) {
+          outcome.connector.hybridConnection.trustedCertificate = certificate;
+          outcome.changed = true;
+        }
         return outcome.manifest;
       });
     } catch (error) {
@@ -128,6 +140,16 @@ async function readInput(context: CommandContext): Promise<{ hybridConnection: H
   if (context.options['password-stdin']) settings.password = (await readStdin(context.stdin)).replace(/\r?\n$/, '');
   else if (context.env.HCM_SQL_PASSWORD !== undefined) settings.password = context.env.HCM_SQL_PASSWORD;
   return { hybridConnection, settings };
+}
+
+function readRelayCertificate(context: CommandContext): string | undefined {
+  const file = stringOption(context, 'relay-certificate');
+  if (file === undefined) return undefined;
+  try {
+    return readTrustedCertificates([file])[0];
+  } catch (error) {
+    throw new UsageError(`--relay-certificate: ${(error as Error).message}`);
+  }
 }
 
 function list(text: string | undefined): string[] | undefined {
