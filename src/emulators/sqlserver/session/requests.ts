@@ -22,6 +22,7 @@ export const handleSqlBatch: RequestHandler = async (session, message, response)
   const { text } = readSqlBatch(message.payload, response.tdsVersion);
   const executor = new Executor(session, response);
   await executor.runBatch(text);
+  session.batchEnded();
   // INSERT BULK naming columns the table lacks: DONE_ERROR without an ERROR token, as SQL Server.
   response.finish('done', executor.hadError || insertBulkRefused(session));
 };
@@ -77,6 +78,8 @@ export const handleTransactionManager: RequestHandler = async (session, message,
   await executor.guard(async () => {
     switch (request.requestType) {
       case TransactionRequest.BeginXact: {
+        // TM_BEGIN_XACT's isolation level (0: unchanged) numbers the levels as sys.dm_exec_sessions does.
+        if (request.isolationLevel) session.options.isolationLevel = request.isolationLevel;
         const descriptor = session.begin();
         if (descriptor) response.transactionChanged('begin', descriptor);
         break;

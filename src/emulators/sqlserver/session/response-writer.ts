@@ -96,6 +96,10 @@ export class ResponseWriter implements ResultSink {
     this.writer.write(writeTextEnvChange(EnvChangeType.Database, newName, oldName));
   }
 
+  languageChanged(newName: string, oldName: string): void {
+    this.writer.write(writeTextEnvChange(EnvChangeType.Language, newName, oldName));
+  }
+
   /** The RESETCONNECTION acknowledgement exists from TDS 7.2 on. */
   resetConnectionAck(): void {
     if (!hasPlpAndHeaders(this.tdsVersion)) return;
