@@ -57,6 +57,19 @@ describe('SQL Server stand-in: TLS inside TDS', () => {
     }
   });
 
+  it('reports the connection as encrypted, with its TDS version, in sys.dm_exec_connections', async () => {
+    const query = 'SELECT c.protocol_version, c.encrypt_option FROM sys.dm_exec_connections AS c WHERE c.session_id = @@SPID';
+    for (const encrypt of [true, false]) {
+      const pool = new sql.ConnectionPool({ ...configFromConnectionString(standIn.connectionString()), options: { encrypt, trustServerCertificate: true } });
+      await pool.connect();
+      try {
+        assert.deepEqual((await pool.request().query(query)).recordset, [{ protocol_version: 0x74000004, encrypt_option: encrypt ? 'TRUE' : 'FALSE' }]);
+      } finally {
+        await pool.close();
+      }
+    }
+  });
+
   it('encrypts for a client that trusts the certificate file, and checks the host name', async () => {
     const ca = fs.readFileSync(identity.certPath, 'utf8');
     assert.equal(await roundTrip({ encrypt: true, trustServerCertificate: false, cryptoCredentialsDetails: { ca } }), 'through TLS');

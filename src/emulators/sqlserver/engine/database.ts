@@ -30,7 +30,7 @@ export class StandInDatabase {
    */
   readonly globalProcedures = new Map<string, { definition: ProcedureDefinition; owner: object }>();
   /** Live sessions, for sys.dm_exec_sessions. */
-  readonly sessions = new Set<{ sessionRow(): StoredValue[] }>();
+  readonly sessions = new Set<{ sessionRow(): StoredValue[]; connectionRow(): StoredValue[] }>();
   /** tempdb object ids are negative on SQL Server; temporary procedures take the next one. */
   nextTempObjectId = -1_000_000_003;
   /** @@DBTS: the last rowversion handed out. */

@@ -1,6 +1,7 @@
 /**
  * sys.dm_exec_sessions: one row per live session with SQL Server's column names and types, read
  * from each session's SET options (so a client can check what its login and SET batch did).
+ * sys.dm_exec_connections: one row per connection — its TDS version and whether TLS carries it.
  */
 import type { SqlType, StoredValue } from '../sql-type';
 import { OPTION_BITS, SessionOptions } from './session-options';
@@ -37,4 +38,24 @@ export function dmExecSessionsRow(s: SessionSnapshot): StoredValue[] {
     s.options.dateFirst, on('QUOTED_IDENTIFIER'), on('ARITHABORT'), on('ANSI_NULL_DFLT_ON'), ansiDefaults ? 1 : 0, on('ANSI_WARNINGS'),
     on('ANSI_PADDING'), on('ANSI_NULLS'), on('CONCAT_NULL_YIELDS_NULL'), s.isolationLevel, s.options.lockTimeout, 0, BigInt(s.rowCount),
     s.options.textSize, 1, s.openTransactions, 5];
+}
+
+export const DM_EXEC_CONNECTIONS_COLUMNS: Array<[string, SqlType]> = [
+  ['session_id', { name: 'int' }], ['most_recent_session_id', { name: 'int' }], ['connect_time', { name: 'datetime' }],
+  ['net_transport', { name: 'nvarchar', length: 40 }], ['protocol_type', { name: 'nvarchar', length: 40 }], ['protocol_version', { name: 'int' }],
+  ['encrypt_option', { name: 'nvarchar', length: 40 }], ['auth_scheme', { name: 'nvarchar', length: 40 }], ['net_packet_size', { name: 'int' }],
+  ['client_net_address', { name: 'varchar', length: 48 }], ['local_net_address', { name: 'varchar', length: 48 }],
+];
+
+export interface ConnectionSnapshot {
+  spid: number;
+  connectTime: string;
+  /** LOGIN7's TDS version, which SQL Server reports as protocol_version (e.g. 1946157060 for 7.4). */
+  tdsVersion?: number;
+  encrypted: boolean;
+  packetSize: number;
+}
+
+export function dmExecConnectionsRow(c: ConnectionSnapshot): StoredValue[] {
+  return [c.spid, c.spid, c.connectTime, 'TCP', 'TSQL', c.tdsVersion ?? null, c.encrypted ? 'TRUE' : 'FALSE', 'SQL', c.packetSize, '127.0.0.1', '127.0.0.1'];
 }

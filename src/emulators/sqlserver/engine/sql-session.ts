@@ -17,7 +17,7 @@ import type { StoredValue } from '../sql-type';
 import { sqlErrors, SqlError } from '../tsql/sql-error';
 import { initialOptions, nullByDefault, ODBC_OPTIONS, SessionOptions } from './session-options';
 import type { DateSettings } from '../date-string';
-import { dmExecSessionsRow } from './session-views';
+import { dmExecConnectionsRow, dmExecSessionsRow } from './session-views';
 import { sessionValue, systemValue } from './session-values';
 import { nowParts, toStoredTemporal } from '../temporal';
 
@@ -36,6 +36,9 @@ export interface SessionIdentity {
   odbc?: boolean;
   /** The TDS version the client's LOGIN7 asked for (MS-TDS 2.2.6.4), when it came over TDS. */
   tdsVersion?: number;
+  /** sys.dm_exec_connections: whether TLS carries the connection, and its packet size. */
+  encrypted?: boolean;
+  packetSize?: number;
 }
 
 export type { SessionOptions } from './session-options';
@@ -118,6 +121,11 @@ export class SqlSession {
     return { dateFormat: this.options.dateFormat, language: this.options.language };
   }
 
+  connectionRow(): StoredValue[] {
+    return dmExecConnectionsRow({ spid: this.identityInfo.spid, connectTime: this.loginTime, tdsVersion: this.identityInfo.tdsVersion,
+      encrypted: this.identityInfo.encrypted === true, packetSize: this.identityInfo.packetSize ?? 4096 });
+  }
+
   sessionRow(): StoredValue[] {
     return dmExecSessionsRow({ ...this.identityInfo, loginTime: this.loginTime, options: this.options, isolationLevel: this.options.isolationLevel,
       openTransactions: this.tranCount, rowCount: this.rowCount, busy: false });
@@ -164,6 +172,7 @@ export class SqlSession {
       sessionValue: (name) => sessionValue(this, name),
       nullByDefault: nullByDefault(this.options),
       sessionRows: () => [...this.store.sessions].map((session) => session.sessionRow()),
+      connectionRows: () => [...this.store.sessions].map((session) => session.connectionRow()),
     };
   }
 

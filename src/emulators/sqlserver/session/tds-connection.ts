@@ -149,7 +149,7 @@ export class TdsConnection {
     this.writer.packetSize = packetSize;
     this.reader.maxPacketSize = packetSize;
     this.reader.maxMessageBytes = MAX_REQUEST_BYTES;
-    this.session = new SqlSession(store, server, { spid: this.context.nextSpid(), login: request.userName, appName: request.appName, hostName: request.hostName, odbc: (request.optionFlags2 & LOGIN7_ODBC) !== 0, tdsVersion: outcome.tdsVersion }, server.databaseName);
+    this.session = new SqlSession(store, server, { spid: this.context.nextSpid(), login: request.userName, appName: request.appName, hostName: request.hostName, odbc: (request.optionFlags2 & LOGIN7_ODBC) !== 0, tdsVersion: outcome.tdsVersion, encrypted: this.tlsSocket !== undefined, packetSize }, server.databaseName);
     this.state = 'loggedIn';
   }
 

@@ -23,6 +23,8 @@ export interface TranslationContext {
   nullByDefault?: boolean;
   /** sys.dm_exec_sessions' rows (every live session). */
   sessionRows?(): StoredValue[][];
+  /** sys.dm_exec_connections' rows (every live connection). */
+  connectionRows?(): StoredValue[][];
 }
 
 /**
