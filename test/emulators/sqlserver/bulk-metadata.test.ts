@@ -88,3 +88,14 @@ describe('SQL Server stand-in: bulk loads promising an order', () => {
     assert.equal(loaded.rowsAffected, 4);
   });
 });
+
+describe('SQL Server stand-in: table types', () => {
+  it("checks CREATE TYPE … AS TABLE like CREATE TABLE (1911 then 1750), and says table types are not supported", async () => {
+    await assert.rejects(pool.request().batch('CREATE TYPE hcmt_BadType AS TABLE (id int, PRIMARY KEY (code))'), (error: sql.RequestError & { precedingErrors?: sql.RequestError[] }) => {
+      const numbers = [...(error.precedingErrors ?? []).map((e) => e.number), error.number];
+      assert.deepEqual(numbers, [1911, 1750]);
+      return true;
+    });
+    await assert.rejects(pool.request().batch('CREATE TYPE hcmt_GoodType AS TABLE (id int PRIMARY KEY)'), /does not support table types/);
+  });
+});

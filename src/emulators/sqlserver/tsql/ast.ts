@@ -136,7 +136,7 @@ export type Statement = At & (
   | { kind: 'update'; target: ObjectName; sets: Array<{ column?: string[]; variable?: string; op: string; expr: Expr }>; from: FromItem[]; where?: Expr; output?: OutputClause; top?: Expr }
   | { kind: 'delete'; target: ObjectName; from: FromItem[]; where?: Expr; output?: OutputClause; top?: Expr }
   | { kind: 'merge'; target: ObjectName; alias?: string; source: FromItem; on: Expr; clauses: MergeClause[]; output?: OutputClause }
-  | { kind: 'createTable'; name: ObjectName; columns: ColumnDefinition[]; constraints: TableConstraint[] }
+  | { kind: 'createTable'; name: ObjectName; columns: ColumnDefinition[]; constraints: TableConstraint[]; tableType?: boolean }
   | { kind: 'alterTable'; name: ObjectName; addColumns: ColumnDefinition[]; addConstraints: TableConstraint[]; dropColumns: string[]; dropConstraints: string[] }
   | { kind: 'createIndex'; unique: boolean; name: string; table: ObjectName; columns: OrderItem[] }
   | { kind: 'createView'; orAlter: boolean; name: ObjectName; columns?: string[]; query: Query; source: string }

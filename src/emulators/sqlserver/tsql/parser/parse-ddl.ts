@@ -4,7 +4,7 @@
  * CREATE INDEX, CREATE VIEW, CREATE PROCEDURE, DROP and TRUNCATE TABLE.
  */
 import type { Cursor } from './cursor';
-import type { ColumnDefinition, ForeignKeyReference, ProcedureParameter, Statement, TableConstraint } from '../ast';
+import type { ColumnDefinition, ForeignKeyReference, ObjectName, ProcedureParameter, Statement, TableConstraint } from '../ast';
 import { parseExpression, parseOrderItems } from './parse-expression';
 import { parseDataType } from './parse-type';
 import { parseQuery, skipParenthesized } from './parse-query';
@@ -23,6 +23,13 @@ export function parseCreate(cursor: Cursor, line: number, parseRest: (cursor: Cu
 
 export function parseCreateBody(cursor: Cursor, line: number, start: number, orAlter: boolean, parseRest: (cursor: Cursor) => Statement[]): Statement {
   if (cursor.acceptWord('TABLE')) return parseCreateTable(cursor, line);
+  if (cursor.acceptWord('TYPE')) {
+    // CREATE TYPE name AS TABLE (…): read like a table, so its definition is checked as one.
+    const name = cursor.objectName();
+    cursor.expectWord('AS');
+    if (!cursor.acceptWord('TABLE')) throw sqlErrors.notSupported('alias data types (CREATE TYPE … FROM)').at(line);
+    return { ...parseCreateTable(cursor, line, name), tableType: true } as Statement;
+  }
   if (cursor.isWord('UNIQUE', 'CLUSTERED', 'NONCLUSTERED', 'INDEX')) return parseCreateIndex(cursor, line);
   if (cursor.acceptWord('PROC', 'PROCEDURE')) return parseCreateProcedure(cursor, line, start, orAlter, parseRest);
   if (cursor.acceptWord('VIEW')) {
@@ -43,8 +50,8 @@ export function parseCreateBody(cursor: Cursor, line: number, start: number, orA
   throw sqlErrors.notSupported(`CREATE ${what.toUpperCase()}`).at(line);
 }
 
-function parseCreateTable(cursor: Cursor, line: number): Statement {
-  const name = cursor.objectName();
+function parseCreateTable(cursor: Cursor, line: number, typeName?: ObjectName): Statement {
+  const name = typeName ?? cursor.objectName();
   cursor.expectPunct('(');
   const columns: ColumnDefinition[] = [];
   const constraints: TableConstraint[] = [];
