@@ -100,7 +100,12 @@ export class Database {
 
   /** Maps a failure and, when the connection was lost, drops the pool so the next call makes a new one. */
   fail(pool: sql.ConnectionPool | undefined, error: unknown): MappedError {
-    const mapped = mapDatabaseError(error, this.requestTimeoutMs);
+    let mapped = mapDatabaseError(error, this.requestTimeoutMs);
+    // A call on a pool already replaced or closed failed because of that, whatever the driver says.
+    if (mapped.error.code === 'InternalError' && pool && (pool !== this.current || this.closed)) {
+      mapped = { error: unavailable('the connection pool was replaced while the call ran'), connectionLost: false };
+    }
+    if (mapped.error.code === 'InternalError') this.logger.error({ err: error }, 'unexpected database failure');
     // SQL Server says an object or column is unknown: the schema changed under the cached catalog.
     if (mapped.error.code === 'ObjectNotFound' || (mapped.error.code === 'ColumnNotFound' && mapped.error.details.sqlErrorNumber === 207)) {
       this.onSchemaError?.();
