@@ -3,14 +3,15 @@
  * contained and an explicit connection state of our own.
  *
  *   Connecting ──open──▶ Connected ──drop──▶ Reconnecting ──open──▶ Connected
- *        │                                      ▲   (hyco-https back-off 0,1,2,5,10,30,30… s, forever)
+ *        │                                      ▲   (our schedule: 1, 2, 4 s, then 5–10 s, forever)
  *        └──401/403/404──▶ Failed ──every rejectedRetryMs (60 s)──┘
  *   any ──close()──▶ Closed
  *
  * Contained here: B1 (never pass `id`; sb-hc-id is in the URI), B6 (close() during back-off: a
  * channel that opens after close is closed at once), B14 (the token is a function minting a fresh
  * token, renewed on our own timer well before expiry), keep-alive pongs (keepAliveTimeout), and
- * hyco-https's retry-forever on 401/403/404 (we pause it and retry slowly). The message guards are
+ * hyco-https's retry-forever on 401/403/404 (we pause it and retry slowly), and hyco-https's
+ * reconnect schedule (up to 30 s between attempts; reconnect-schedule.ts). The message guards are
  * in hyco-guards.ts, the response guards in relayed-response.ts, B12 in response-rendezvous.ts.
  */
 import { EventEmitter } from 'node:events';
@@ -25,6 +26,7 @@ import { AcceptMessage, installGuards, RequestMessage } from './hyco-guards';
 import { RelayedCall, toRelayedCall } from './relayed-call';
 import { adoptResponseRendezvous } from './response-rendezvous';
 import { classifyRelayError, describeClose } from './relay-errors';
+import { REAL_TIMERS, ReconnectSchedule, Timers, reconnectDelayMs, takeOverReconnects } from './reconnect-schedule';
 import { createHybridConnectionToken, listenUri } from './uris';
 import { rejectWebSocketSender } from './websocket-reject';
 
@@ -47,6 +49,10 @@ export interface RelayListenerOptions {
   listenerId?: string;
   /** An adopted response rendezvous with no call for this long is closed (default 120 s). */
   rendezvousIdleMs?: number;
+  /** Pause before the n-th attempt after a failure or drop (default reconnectDelayMs: 1, 2, 4 s, then 5–10 s). */
+  reconnectSchedule?: ReconnectSchedule;
+  /** The timers for reconnect and rejected-retry pauses (tests run long outages through fake ones). */
+  timers?: Timers;
 }
 
 export interface RelayListenerStats {
@@ -72,7 +78,9 @@ export class RelayListener extends EventEmitter {
   private server: HycoServer | undefined;
   private closed = false;
   private paused = false;
-  private retryTimer: NodeJS.Timeout | undefined;
+  private retryTimer: unknown;
+  /** Attempts since the channel was last open: the reconnect schedule's position. */
+  private failures = 0;
   private renewTimer: NodeJS.Timeout | undefined;
   private lastRequestMessage: RequestMessage | undefined;
   private readonly waitingForBody = new Map<HycoIncomingMessage, RelayedCall>();
@@ -126,7 +134,7 @@ export class RelayListener extends EventEmitter {
     server.on('error', (event: unknown) => this.failed(server, event));
     server.on('request', (request: HycoIncomingMessage, response: HycoServerResponse) => this.request(request, response));
     this.setState('Connecting', null);
-    server.listen();
+    this.listenNow(server);
     if (connection.sharedAccessSignature === undefined) {
       this.renewTimer = setInterval(() => this.renewToken(), this.options.tokenRenewMs ?? 20 * 60_000);
       this.renewTimer.unref();
@@ -137,7 +145,7 @@ export class RelayListener extends EventEmitter {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.retryTimer);
+    this.timers.clearTimeout(this.retryTimer);
     clearInterval(this.renewTimer);
     const server = this.server;
     const channel = server?.controlChannel;
@@ -153,6 +161,31 @@ export class RelayListener extends EventEmitter {
     this.waitingForBody.clear();
     this.setState('Closed', this.error);
     await waitForClose(channel, 2_000);
+  }
+
+  private get timers(): Timers {
+    return this.options.timers ?? REAL_TIMERS;
+  }
+
+  /** Opens a control channel (hyco-https creates it synchronously) and keeps its reconnects ours. */
+  private listenNow(server: HycoServer): void {
+    server.closeRequested = false;
+    server.listen();
+    takeOverReconnects(server, () => this.channelGone(server));
+  }
+
+  /** The channel closed (after a failure, a drop or a refusal): schedule the next attempt unless paused or closed. */
+  private channelGone(server: HycoServer): void {
+    if (this.closed || this.paused) return;
+    this.failures += 1;
+    const delay = (this.options.reconnectSchedule ?? reconnectDelayMs)(this.failures);
+    if (this.currentState !== 'Reconnecting') this.setState('Reconnecting', this.error ?? 'the relay connection closed');
+    this.emit('reconnectScheduled', delay, this.failures);
+    this.timers.clearTimeout(this.retryTimer);
+    this.retryTimer = this.timers.setTimeout(() => {
+      if (this.closed || this.paused) return;
+      this.listenNow(server);
+    }, delay);
   }
 
   private token(): string {
@@ -172,6 +205,7 @@ export class RelayListener extends EventEmitter {
       return;
     }
     this.stats.connects += 1;
+    this.failures = 0;
     channel?.once('close', (code: number) => this.channelClosed(server, channel, code));
     this.setState('Connected', null);
     this.logger.info({ event: 'relay-connected' }, `Listening on ${this.what}`);
@@ -192,20 +226,18 @@ export class RelayListener extends EventEmitter {
       this.setState('Reconnecting', failure.message);
       return;
     }
-    // hyco-https would retry a rejected key every 30 s forever; stop it (this runs inside its
-    // onerror, before it checks closeRequested) and retry on our own slower schedule.
-    server.closeRequested = true;
+    // A rejected key or a missing hybrid connection will not heal in seconds: pause the fast
+    // schedule (channelGone does nothing while paused) and retry on the slow one.
     this.paused = true;
     this.logger.error({ event: 'relay-rejected', status: failure.status }, failure.message);
     this.setState('Failed', failure.message);
     const retryMs = this.options.rejectedRetryMs ?? 60_000;
-    this.retryTimer = setTimeout(() => {
+    this.timers.clearTimeout(this.retryTimer);
+    this.retryTimer = this.timers.setTimeout(() => {
       if (this.closed) return;
       this.paused = false;
-      server.closeRequested = false;
-      server.listen();
+      this.listenNow(server);
     }, retryMs);
-    this.retryTimer.unref();
   }
 
   private renewToken(): void {
