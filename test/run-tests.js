@@ -3,6 +3,7 @@
 // Benchmarks live under test/bench and are not named *.test.ts, so they never run here.
 'use strict';
 const { spawnSync } = require('node:child_process');
+const { prepareTools } = require('./tools/prepare');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -25,9 +26,11 @@ if (files.length === 0) {
   console.error(`No test files found under ${root}: run "npm run build" first.`);
   process.exit(1);
 }
+// Every tool the tests need is found or installed first; a missing one stops the run here.
+const toolEnv = prepareTools();
 const result = spawnSync(
   process.execPath,
   ['--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
-  { stdio: 'inherit', env: { ...process.env, HCM_LOG_LEVEL: process.env.HCM_LOG_LEVEL ?? 'silent' } },
+  { stdio: 'inherit', env: { ...process.env, ...toolEnv, HCM_LOG_LEVEL: process.env.HCM_LOG_LEVEL ?? 'silent' } },
 );
 process.exit(result.status ?? 1);

@@ -1,6 +1,7 @@
 /** `hcm`: the command-line entry. Dispatches to a command; exit codes 0 ok, 1 failure, 2 bad input. */
 import { COMMANDS } from './commands';
 import { Command, CommandIo, EXIT_OK, EXIT_USAGE } from './command';
+import { guardAgainstClosedOutput } from './output-closed';
 import { runCommand } from './run-command';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -26,6 +27,7 @@ function overview(commands: Command[]): string {
 }
 
 export async function main(args: string[], io: CommandIo = defaultIo(), commands: Command[] = COMMANDS): Promise<number> {
+  if (io.stdout === process.stdout) guardAgainstClosedOutput();
   const [first, ...rest] = args;
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
     const topic = first === 'help' ? commands.find((c) => c.name === rest[0]) : undefined;

@@ -100,6 +100,11 @@ export class RelayListener extends EventEmitter {
     return this.currentState;
   }
 
+  /** Requests announced with a body that has not arrived yet (the control channel carries it next). */
+  get requestsAwaitingBody(): number {
+    return this.waitingForBody.size;
+  }
+
   /** When the state last changed. */
   get since(): Date {
     return this.stateSince;

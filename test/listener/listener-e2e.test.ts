@@ -171,6 +171,10 @@ describe('listener end to end through the relay emulator', { concurrency: true }
       const state = stateOf(service, 'sql-orders')!.state;
       if (seen[seen.length - 1] !== state) seen.push(state);
     };
+    // The first sample is taken now, before the relay stops: a sampler left to its first tick could
+    // start after the drop and miss the Connected state.
+    sample();
+    assert.deepEqual(seen, ['Connected']);
     const timer = setInterval(sample, 5);
     t.after(() => clearInterval(timer));
     await relay.close();

@@ -13,7 +13,7 @@ import { installGuards } from '../../src/relay/hyco-guards';
 import { RelayListener } from '../../src/relay/relay-listener';
 import type { RelayedCall } from '../../src/relay/relayed-call';
 import { connectUri, createHybridConnectionToken, listenUri } from '../../src/relay/uris';
-import { Context, connectionFor, delay, relayListenerSockets, sendThroughRelay, startRelay, waitFor } from './relay-fixtures';
+import { Context, connectionFor, relayListenerSockets, sendThroughRelay, startRelay, waitFor } from './relay-fixtures';
 import type { RelayEmulator } from '../../src/emulators/relay';
 
 function readAll(call: RelayedCall): Promise<Buffer> {
@@ -115,7 +115,7 @@ describe('hyco-https defects contained behind src/relay', { concurrency: true },
     await new Promise<void>((resolve, reject) =>
       socket.send(JSON.stringify({ request: { id: 'lost', address: 'ws://127.0.0.1:1/none', requestTarget: '/orders/lost', method: 'POST', requestHeaders: {}, body: true } }), (error) => (error ? reject(error) : resolve())),
     );
-    await delay(100);
+    await waitFor('the listener to hold the request for its body', () => listener.requestsAwaitingBody === 1);
     socket.terminate();
     await waitFor('reconnected', () => listener.stats.connects === 2 && listener.state === 'Connected');
     const response = await sendThroughRelay(relay, 'orders', { suffix: '/next' });

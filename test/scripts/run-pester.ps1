@@ -3,7 +3,7 @@
 Runs the PowerShell test suite (test/scripts/*.Tests.ps1) with Pester 5.9.1 and prints a JSON summary.
 .DESCRIPTION
 Imports Pester from -PesterPath (default: HCM_PESTER_PATH, else tools/packages/pester/5.9.1, where
-.ci/run restores it), runs every *.Tests.ps1 file of this folder (or -Path), and ends with one line
+npm test restores it: test/tools/tool-table.js), runs every *.Tests.ps1 file of this folder (or -Path), and ends with one line
 "HCM_PESTER_RESULT {json}" holding the counts and the failures, which test/scripts/pester.test.ts reads.
 The exit code is 0 only when tests ran and none failed.
 .PARAMETER PesterPath
@@ -19,7 +19,7 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 if (-not $PesterPath) { $PesterPath = Join-Path $PSScriptRoot '../../tools/packages/pester/5.9.1/tools/Pester.psd1' }
-if (-not (Test-Path -LiteralPath $PesterPath)) { throw "Pester 5.9.1 was not found at $PesterPath (run .ci/run, or set HCM_PESTER_PATH)." }
+if (-not (Test-Path -LiteralPath $PesterPath)) { throw "Pester 5.9.1 was not found at $PesterPath (npm test installs it; or set HCM_PESTER_PATH)." }
 Import-Module $PesterPath -Force
 $version = (Get-Module Pester).Version
 if ($version -ne [version] '5.9.1') { throw "Pester 5.9.1 is required, $PesterPath is $version." }
