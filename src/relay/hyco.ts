@@ -10,6 +10,7 @@
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
+import { currentRelayConnectionSettings, relayWebSocketOptions } from './relay-websocket-options';
 
 /** The ws 6.2.7 WebSocket bundled with hyco-https (only what we use). */
 export interface HycoWebSocket extends EventEmitter {
@@ -75,7 +76,37 @@ interface Moment {
   duration(amount: number, unit: 'ms' | 's'): { asMilliseconds(): number };
 }
 
+type WsConstructor = new (address: string | null, protocols?: unknown, options?: Record<string, unknown>) => HycoWebSocket;
+
 const hycoRequire = createRequire(require.resolve('hyco-https/package.json'));
+
+/**
+ * hyco-https opens every socket (control channel, request and response rendezvous) with its own
+ * `new WebSocket(address, …)`. Its modules get, through the require cache, a subclass of its ws
+ * that merges in relayWebSocketOptions() for the address — the one place our socket options
+ * (trusted certificates now; handshake timeout, proxy agent) reach hyco-https. Options hyco-https
+ * passes itself (headers, perMessageDeflate) win over ours.
+ */
+function installRelayWebSocket(): void {
+  const wsPath = hycoRequire.resolve('ws');
+  const HycoWs = hycoRequire('ws') as WsConstructor;
+  class RelayWebSocket extends HycoWs {
+    constructor(address: string | null, protocols?: unknown, options?: Record<string, unknown>) {
+      // ws's own (address, options) form.
+      if (options === undefined && typeof protocols === 'object' && protocols !== null && !Array.isArray(protocols)) {
+        options = protocols as Record<string, unknown>;
+        protocols = undefined;
+      }
+      if (address === null) super(address, protocols, options);
+      else super(address, protocols, { ...relayWebSocketOptions(currentRelayConnectionSettings(), String(address)), ...(options ?? {}) });
+    }
+  }
+  const cached = require.cache[wsPath];
+  if (!cached) throw new Error(`hyco-https's ws module was not loaded from ${wsPath}.`);
+  cached.exports = RelayWebSocket;
+}
+
+installRelayWebSocket();
 const serverModule = hycoRequire('./lib/HybridConnectionHttpsServer') as HycoServerModule;
 const moment = hycoRequire('moment') as Moment;
 

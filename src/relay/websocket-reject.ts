@@ -6,6 +6,7 @@
  * 410 Gone and passes our status to the sender.
  */
 import WebSocket from 'ws';
+import { relayWebSocketOptions } from './relay-websocket-options';
 import { rejectUri } from './uris';
 
 export interface RejectOutcome {
@@ -36,7 +37,7 @@ export function rejectWebSocketSender(acceptAddress: string, statusCode: number,
       settled = true;
       resolve(outcome);
     };
-    const socket = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: REJECT_TIMEOUT_MS });
+    const socket = new WebSocket(url, { handshakeTimeout: REJECT_TIMEOUT_MS, ...relayWebSocketOptions(undefined, url), perMessageDeflate: false });
     socket.on('unexpected-response', (request, response) => {
       // 410 Gone is the documented success answer to a rejection.
       response.resume();

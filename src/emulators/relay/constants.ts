@@ -19,6 +19,12 @@ export const DEFAULT_RELAY_HOST = '127.0.0.1';
 export const DEFAULT_RELAY_PORT = 9351;
 /** Azure answers 504 when the listener has not responded within 60 s. */
 export const DEFAULT_RESPONSE_TIMEOUT_MS = 60_000;
+/**
+ * A control channel stays open this long past its token's expiry without a renewal. Azure closes
+ * "at or soon after" expiry; listeners in the field drop about 5 min after (1 h 05 min for 1 h
+ * tokens), and the .NET SDK renews right at expiry, so a close at the exact instant loses that race.
+ */
+export const DEFAULT_TOKEN_GRACE_MS = 5 * 60_000;
 /** At most 25 concurrent listeners per hybrid connection (Azure Relay FAQ). */
 export const MAX_LISTENERS_PER_HYBRID_CONNECTION = 25;
 /** Bodies above 64 kB never travel on the control channel; they go through a rendezvous. */

@@ -3,7 +3,9 @@
  * and `accept` messages down it, the listener sends `response` and `renewToken` up. A request and
  * its body are written in the same tick, so no other message can come between them (hyco-https
  * reads whatever follows a `body: true` request as its body). The channel is closed with 1008 when
- * its token expires or a renewal is refused.
+ * a renewal is refused, or when its token has expired and the grace period after it (default 5 min,
+ * as field reports of Azure show) has passed without a renewal: the .NET SDK renews right at
+ * expiry, and a close at the exact instant would drop every .NET listener once an hour.
  */
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
@@ -18,6 +20,8 @@ export type TokenCheck = { ok: true; expiresAt: number | undefined } | { ok: fal
 export interface ListenerChannelDeps {
   /** Checks a renewToken's token as a listen token for this hybrid connection, with the current keys. */
   verifyRenewal(channel: ListenerChannel, token: string): TokenCheck;
+  /** How long past its token's expiry a channel stays open (Azure closes "at or soon after" expiry). */
+  tokenGraceMs: number;
   onResponse(channel: ListenerChannel, head: ResponseHead, body: Buffer | undefined): void;
   onClosed(channel: ListenerChannel): void;
   logger: Logger;
@@ -42,8 +46,10 @@ export class ListenerChannel {
     readonly socket: WebSocket,
     readonly hybridConnection: HybridConnection,
     expiresAt: number | undefined,
-    /** host[:port] the listener reached the relay at: rendezvous addresses use it, so they are reachable. */
-    readonly relayHost: string,
+    /** The scheme://host[:port] rendezvous addresses use: how the listener reached the relay, so they are reachable. */
+    readonly relayOrigin: string,
+    /** The listener's sb-hc-id (its tracking id): senders route with Microsoft-Relay-AllowedListeners by it. */
+    readonly listenerId: string | undefined,
     private readonly deps: ListenerChannelDeps,
   ) {
     this.reader = new ListenerFrameReader({
@@ -96,11 +102,11 @@ export class ListenerChannel {
     this.armExpiry(check.expiresAt);
   }
 
-  /** Closes the channel with 1008 when the token expires (long lifetimes are re-armed in steps). */
+  /** Closes the channel with 1008 once the token and its grace have run out (long waits are re-armed in steps). */
   private armExpiry(expiresAt: number | undefined): void {
     clearTimeout(this.expiryTimer);
     if (expiresAt === undefined) return;
-    const wait = expiresAt - Date.now();
+    const wait = expiresAt + this.deps.tokenGraceMs - Date.now();
     if (wait > MAX_TIMER_MS) {
       this.expiryTimer = setTimeout(() => this.armExpiry(expiresAt), MAX_TIMER_MS);
     } else {

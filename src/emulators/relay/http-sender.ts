@@ -20,7 +20,7 @@ import type { RelayAddress } from './relay-address';
 import { parseRelayAddress } from './relay-address';
 import { RelayError, relayErrors, rejectUpgrade, sendHttpError, TrackingContext, trackingContext } from './relay-errors';
 import { RelayedRequest } from './relayed-request';
-import type { HybridConnection, HybridConnectionRegistry } from './registry';
+import { HybridConnection, HybridConnectionRegistry, listenerCriteria } from './registry';
 import {
   closeRendezvous,
   newRendezvousId,
@@ -86,8 +86,9 @@ export class HttpSender {
   /** Picks the listener (or, strict mode, the connection's rendezvous) and sends the request on its way. */
   private forward(req: IncomingMessage, res: ServerResponse, tracking: TrackingContext, hybridConnection: HybridConnection, usedAuthorization: boolean): void {
     const link = this.deps.settings.strict ? this.links.available(req.socket, hybridConnection) : undefined;
-    const listener = link?.listener ?? hybridConnection.pickListener();
-    if (!listener) return this.refuse(req, res, relayErrors.noListeners(502), tracking);
+    const listener = link?.listener ?? hybridConnection.pickListener(listenerCriteria(req.headers));
+    if (listener === 'none') return this.refuse(req, res, relayErrors.noListeners(502), tracking);
+    if (listener === 'filtered') return this.refuse(req, res, relayErrors.noListenerMeetsCriteria(), tracking);
     const viaHost = req.headers.host ?? 'localhost';
     // The id is random, not the sender's sb-hc-id: it is also the key of the rendezvous address.
     const request = new RelayedRequest({ id: newRendezvousId(), hybridConnection, listener, req, res, tracking, viaHost });
@@ -122,7 +123,7 @@ export class HttpSender {
 
   /** Sends the request to the listener: inline when small and of known length, else as a pointer. */
   private dispatch(request: RelayedRequest, listener: ListenerChannel, metadata: RequestMetadata, hasBody: boolean): void {
-    const address = rendezvousAddress(listener.relayHost, request.hybridConnection.name, 'request', request.id);
+    const address = rendezvousAddress(listener.relayOrigin, request.hybridConnection.name, 'request', request.id);
     // The listener may answer a large response over this address, so it exists in both forms.
     this.rendezvous.add(request.id, { action: 'request', hybridConnectionName: request.hybridConnection.name, target: request });
     const length = Number(request.req.headers['content-length'] ?? '0');

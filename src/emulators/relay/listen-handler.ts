@@ -23,6 +23,9 @@ export interface ListenHandlerDeps {
   logger: Logger;
   /** Where a listener's responses and departure are reported. */
   channelEvents: Pick<ListenerChannelDeps, 'onResponse' | 'onClosed'>;
+  settings: { tokenGraceMs: number };
+  /** The scheme://host[:port] rendezvous addresses for this listener's handshake use. */
+  originFor(req: IncomingMessage): string;
 }
 
 export class ListenHandler {
@@ -43,7 +46,8 @@ export class ListenHandler {
       return rejectUpgrade(socket, relayErrors.listenerQuota(MAX_LISTENERS_PER_HYBRID_CONNECTION), tracking);
     }
     server.handleUpgrade(req, socket, head, (ws) => {
-      const channel = new ListenerChannel(ws, hybridConnection, decision.expiresAt, req.headers.host ?? 'localhost', {
+      const channel = new ListenerChannel(ws, hybridConnection, decision.expiresAt, this.deps.originFor(req), address.param('sb-hc-id'), {
+        tokenGraceMs: this.deps.settings.tokenGraceMs,
         verifyRenewal: (_channel, token) => this.check(hybridConnection, { serviceBusAuthorization: token }, req.headers.host),
         onResponse: this.deps.channelEvents.onResponse,
         onClosed: (closed) => {

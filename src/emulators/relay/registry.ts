@@ -11,21 +11,58 @@ import { AuthorizationRule, HybridConnectionSpec, hybridConnectionNameProblem, K
 export class HybridConnection {
   readonly rules = new Map<string, AuthorizationRule>();
   readonly listeners = new Set<ListenerChannel>();
+  readonly createdAt = new Date();
+  updatedAt = this.createdAt;
 
   constructor(
     readonly name: string,
     public requiresClientAuthorization: boolean,
   ) {}
 
-  /** A listener chosen at random, as Azure balances ("fair distribution with best effort"). */
-  pickListener(): ListenerChannel | undefined {
+  /**
+   * A listener chosen at random, as Azure balances ("fair distribution with best effort"), among
+   * those the sender's Microsoft-Relay-AllowedListeners / -DisallowedListeners headers leave.
+   * 'none' = no listener is connected; 'filtered' = some are, but none meets the criteria.
+   */
+  pickListener(criteria: ListenerCriteria = {}): ListenerChannel | 'none' | 'filtered' {
     const open = [...this.listeners].filter((listener) => listener.isOpen());
-    return open.length === 0 ? undefined : open[Math.floor(Math.random() * open.length)];
+    if (open.length === 0) return 'none';
+    const eligible = open.filter((listener) => meetsCriteria(listener.listenerId, criteria));
+    return eligible.length === 0 ? 'filtered' : eligible[Math.floor(Math.random() * eligible.length)];
   }
 
   describe(): { name: string; listenerCount: number; requiresClientAuthorization: boolean } {
     return { name: this.name, listenerCount: this.listeners.size, requiresClientAuthorization: this.requiresClientAuthorization };
   }
+}
+
+/** Listener ids (their sb-hc-id) a sender allows or excludes; undefined = no restriction. */
+export interface ListenerCriteria {
+  allowed?: Set<string>;
+  disallowed?: Set<string>;
+}
+
+/** A listener id compared as Azure's tracking ids are: case-insensitively, without a "_G…" suffix. */
+function normalizeListenerId(id: string): string {
+  return id.trim().replace(/_G\d+$/i, '').toLowerCase();
+}
+
+/** Reads the two routing headers (comma-separated listener ids; several headers join). */
+export function listenerCriteria(headers: Record<string, string | string[] | undefined>): ListenerCriteria {
+  const read = (name: string): Set<string> | undefined => {
+    const value = headers[name];
+    if (value === undefined) return undefined;
+    const ids = (Array.isArray(value) ? value.join(',') : value).split(',').map(normalizeListenerId).filter((id) => id !== '');
+    return new Set(ids);
+  };
+  return { allowed: read('microsoft-relay-allowedlisteners'), disallowed: read('microsoft-relay-disallowedlisteners') };
+}
+
+function meetsCriteria(listenerId: string | undefined, criteria: ListenerCriteria): boolean {
+  const id = listenerId === undefined ? undefined : normalizeListenerId(listenerId);
+  if (criteria.allowed && (id === undefined || !criteria.allowed.has(id))) return false;
+  if (criteria.disallowed && id !== undefined && criteria.disallowed.has(id)) return false;
+  return true;
 }
 
 export interface PathMatch {
@@ -61,6 +98,7 @@ export class HybridConnectionRegistry {
     const existing = this.connections.get(key);
     const hybridConnection = existing ?? new HybridConnection(spec.name, true);
     hybridConnection.requiresClientAuthorization = spec.requiresClientAuthorization !== false;
+    if (existing) hybridConnection.updatedAt = new Date();
     for (const rule of spec.authorizationRules ?? []) {
       const ruleProblem = ruleNameProblem(rule.name);
       if (ruleProblem) throw new Error(`The authorization rule name ${JSON.stringify(String(rule.name).slice(0, 60))} ${ruleProblem}.`);

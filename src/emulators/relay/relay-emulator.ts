@@ -1,10 +1,14 @@
 /**
  * The relay emulator: a local stand-in for an Azure Relay namespace's Hybrid Connections, the way
  * Azurite stands in for Azure Storage. This file is the composition root: it builds the parts
- * once and wires them, in a fixed order, to one HTTP server (plain HTTP and ws://, 127.0.0.1 by
- * default). After close(), start() binds the same port again, so clients reconnect by themselves.
+ * once and wires them, in a fixed order, to one port (127.0.0.1 by default) that serves plain HTTP
+ * and ws:// and, when given a certificate, HTTPS and wss:// too (the first byte decides, see
+ * tls-sniffing-server.ts). After close(), start() binds the same port again, so clients reconnect
+ * by themselves.
  */
 import http, { IncomingMessage, ServerResponse } from 'node:http';
+import https from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '../../common/logger';
@@ -16,6 +20,7 @@ import {
   DEFAULT_RELAY_HOST,
   DEFAULT_RELAY_PORT,
   DEFAULT_RESPONSE_TIMEOUT_MS,
+  DEFAULT_TOKEN_GRACE_MS,
   MAX_CONTROL_MESSAGE_BYTES,
   MAX_DATA_MESSAGE_BYTES,
   ROOT_RULE_NAME,
@@ -28,6 +33,8 @@ import type { AuthorizationRule, HybridConnectionSpec, KeyType } from './model';
 import { parseRelayAddress } from './relay-address';
 import { relayErrors, rejectUpgrade, sendHttpError, trackingContext } from './relay-errors';
 import { HybridConnection, HybridConnectionRegistry } from './registry';
+import { isRuntimeInformationRequest, RuntimeInformation } from './runtime-information';
+import { createSniffingServer, SniffingServer } from './tls-sniffing-server';
 import { WsSender } from './ws-sender';
 
 export interface RelayEmulatorOptions {
@@ -42,13 +49,43 @@ export interface RelayEmulatorOptions {
   responseTimeoutMs?: number;
   /** Reuse a response rendezvous for the sender's later requests, as Azure documents (default false). */
   strict?: boolean;
+  /** How long a control channel stays open past its token's expiry without a renewal (default 5 min). */
+  tokenGraceMs?: number;
+  /** A certificate (PEM) for HTTPS and wss:// on the same port; without it only plain HTTP and ws://. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /**
+   * The address clients reach the relay at when a front (a TLS terminator, a port forward) stands
+   * before it, e.g. wss://relay.example.com or wss://localhost:8443: rendezvous addresses and
+   * configuration strings use it instead of how each client came in.
+   */
+  publicAddress?: string;
   logger?: Logger;
 }
 
 export interface ConnectionStringOptions {
   rule?: string;
   keyType?: 'primary' | 'secondary';
+  /**
+   * 'tls': Endpoint=sb://host:port/ with no UseDevelopmentEmulator — what Microsoft's SDKs accept
+   * (they dial wss:// and https:// to that port). 'plain': the same plus UseDevelopmentEmulator=true
+   * (ws:// and http://). Default: 'tls' when the emulator has a certificate or a wss:// public
+   * address, else 'plain'.
+   */
+  mode?: 'tls' | 'plain';
 }
+
+/** The parts of a --public-address: scheme (ws or wss) and host[:port]. */
+export function parsePublicAddress(text: string): { secure: boolean; authority: string; origin: string } {
+  const match = /^(wss?):\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?\/?$/i.exec(text.trim());
+  if (!match || (match[3] !== undefined && (Number(match[3]) < 1 || Number(match[3]) > 65535))) {
+    throw new Error('The public address must be ws://host[:port] or wss://host[:port] (no path).');
+  }
+  const secure = match[1].toLowerCase() === 'wss';
+  const authority = match[3] === undefined ? match[2] : `${match[2]}:${match[3]}`;
+  return { secure, authority, origin: `${secure ? 'wss' : 'ws'}://${authority}` };
+}
+
+const HOST_HEADER = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]{1,253})(:\d{1,5})?$/;
 
 export class RelayEmulator extends LifecycleServer {
   private readonly registry = new HybridConnectionRegistry();
@@ -56,13 +93,16 @@ export class RelayEmulator extends LifecycleServer {
   private readonly logger: Logger;
   private readonly host: string;
   private port: number;
-  private readonly settings: { responseTimeoutMs: number; strict: boolean };
+  private readonly settings: { responseTimeoutMs: number; strict: boolean; tokenGraceMs: number };
+  private readonly tls: { cert: string | Buffer; key: string | Buffer } | undefined;
+  private readonly publicAddress: { secure: boolean; authority: string; origin: string } | undefined;
+  private readonly runtimeInformation: RuntimeInformation;
   private readonly chosenProtocols = new WeakMap<IncomingMessage, string | false>();
   private readonly httpSender: HttpSender;
   private readonly wsSender: WsSender;
   private readonly listenHandler: ListenHandler;
   private readonly management: ManagementApi;
-  private server: http.Server | undefined;
+  private server: SniffingServer | undefined;
   private controlServer: WebSocketServer | undefined;
   private dataServer: WebSocketServer | undefined;
 
@@ -73,7 +113,11 @@ export class RelayEmulator extends LifecycleServer {
     this.port = options.port ?? DEFAULT_RELAY_PORT;
     const timeout = options.responseTimeoutMs ?? DEFAULT_RESPONSE_TIMEOUT_MS;
     if (!Number.isFinite(timeout) || timeout <= 0) throw new Error('responseTimeoutMs must be a positive number of milliseconds.');
-    this.settings = { responseTimeoutMs: timeout, strict: options.strict === true };
+    const grace = options.tokenGraceMs ?? DEFAULT_TOKEN_GRACE_MS;
+    if (!Number.isFinite(grace) || grace < 0) throw new Error('tokenGraceMs must be zero or a positive number of milliseconds.');
+    this.settings = { responseTimeoutMs: timeout, strict: options.strict === true, tokenGraceMs: grace };
+    this.tls = options.tls;
+    this.publicAddress = options.publicAddress === undefined ? undefined : parsePublicAddress(options.publicAddress);
     // 1. Configuration: the file's rules and hybrid connections, then the ones given directly.
     if (options.configFile !== undefined) {
       const config = loadRelayConfigFile(options.configFile);
@@ -89,12 +133,15 @@ export class RelayEmulator extends LifecycleServer {
     // 4. Listeners' control channels; their responses go to the HTTP sender side.
     this.listenHandler = new ListenHandler({
       ...base,
+      settings: this.settings,
+      originFor: (req) => this.originFor(req),
       channelEvents: {
         onResponse: (channel, head, body) => this.httpSender.onControlChannelResponse(channel, head, body),
         onClosed: (channel) => this.onListenerClosed(channel),
       },
     });
-    // 5. Management.
+    // 5. Runtime information (GetRuntimeInformationAsync), then management.
+    this.runtimeInformation = new RuntimeInformation(base);
     this.management = new ManagementApi({
       ...base,
       connectionString: (rule, key, entityPath) => this.formatConnectionString(rule.name, key, entityPath),
@@ -103,7 +150,8 @@ export class RelayEmulator extends LifecycleServer {
   }
 
   protected async onStart(): Promise<void> {
-    const server = http.createServer();
+    const plain = http.createServer();
+    const secure = this.tls ? https.createServer({ cert: this.tls.cert, key: this.tls.key }) : undefined;
     this.controlServer = new WebSocketServer({ noServer: true, maxPayload: MAX_CONTROL_MESSAGE_BYTES, perMessageDeflate: false });
     this.dataServer = new WebSocketServer({
       noServer: true,
@@ -115,8 +163,13 @@ export class RelayEmulator extends LifecycleServer {
       // A held sender answers with the listener's pick; a listener's own handshake gets its first offer.
       handleProtocols: (protocols, request) => this.chosenProtocols.get(request) ?? protocols.values().next().value ?? false,
     });
-    server.on('request', (req, res) => this.onRequest(req, res));
-    server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
+    for (const inner of secure ? [plain, secure] : [plain]) {
+      inner.on('request', (req, res) => this.onRequest(req, res));
+      inner.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
+    }
+    // A failed TLS handshake (an untrusted certificate, plain bytes after 0x16) ends that socket only.
+    secure?.on('tlsClientError', (error) => this.logger.debug({ err: error }, 'TLS handshake failed.'));
+    const server = createSniffingServer(plain, secure);
     this.server = server;
     await listen(server, this.port, this.host);
     // Keep the bound port: a restart binds the same one, so listeners and senders find it again.
@@ -144,6 +197,8 @@ export class RelayEmulator extends LifecycleServer {
       const address = parseRelayAddress(req.url);
       // Management first: "$management" can never be a hybrid connection name.
       if (address.isManagement) return this.management.handle(req, res, address);
+      // The SDKs' GetRuntimeInformationAsync: answered by the relay, never passed to a listener.
+      if (isRuntimeInformationRequest(req, address)) return this.runtimeInformation.handle(req, res, address);
       // Everything else is an HTTP sender (a $hc address without an upgrade included: 404).
       this.httpSender.handle(req, res);
     } catch (error) {
@@ -160,8 +215,9 @@ export class RelayEmulator extends LifecycleServer {
       if (!address.isHc) return rejectUpgrade(socket, relayErrors.endpointNotFound(), tracking);
       const action = (address.param('sb-hc-action') ?? '').toLowerCase();
       // Dispatch on sb-hc-action: listener, WebSocket sender, accept rendezvous, request rendezvous.
+      // No action at all is a WebSocket sender too, as on Azure (the SDK's raw WebSocket tests).
       if (action === 'listen') return this.listenHandler.handle(req, socket, head, address, this.controlServer!);
-      if (action === 'connect') return this.wsSender.connect(req, socket, head, address);
+      if (action === 'connect' || action === '') return this.wsSender.connect(req, socket, head, address);
       if (action === 'accept') return this.wsSender.accept(req, socket, head, address, this.dataServer!);
       if (action === 'request') return this.httpSender.acceptRendezvous(req, socket, head, address, this.dataServer!);
       rejectUpgrade(socket, relayErrors.badAction(), tracking);
@@ -187,21 +243,51 @@ export class RelayEmulator extends LifecycleServer {
     return { host: this.host, port: this.port };
   }
 
+  /** Whether the port also speaks TLS (HTTPS, wss://). */
+  get secure(): boolean {
+    return this.tls !== undefined;
+  }
+
+  /** Where rendezvous addresses for a listener point: the public address, else how the listener came in. */
+  private originFor(req: IncomingMessage): string {
+    if (this.publicAddress) return this.publicAddress.origin;
+    const scheme = (req.socket as TLSSocket).encrypted ? 'wss' : 'ws';
+    const host = req.headers.host;
+    return `${scheme}://${host !== undefined && HOST_HEADER.test(host) ? host : this.boundAuthority()}`;
+  }
+
+  private boundAuthority(): string {
+    const unspecified = this.host === '0.0.0.0' || this.host === '::' || this.host === '';
+    const host = unspecified ? '127.0.0.1' : this.host.includes(':') ? `[${this.host}]` : this.host;
+    return `${host}:${this.port}`;
+  }
+
   /** The configuration string of a hybrid connection, with a rule's primary (default) or secondary key. */
   connectionString(hybridConnection: string, options: ConnectionStringOptions = {}): string {
     const found = this.registry.get(hybridConnection);
     if (!found) throw new Error(`The relay emulator has no hybrid connection named "${hybridConnection.slice(0, 100)}".`);
     const rule = this.registry.findRule(options.rule ?? ROOT_RULE_NAME, found);
     if (!rule) throw new Error(`The relay emulator has no authorization rule named "${String(options.rule).slice(0, 100)}" for ${found.name}.`);
-    return this.formatConnectionString(rule.name, options.keyType === 'secondary' ? rule.secondaryKey : rule.primaryKey, found.name);
+    return this.formatConnectionString(rule.name, options.keyType === 'secondary' ? rule.secondaryKey : rule.primaryKey, found.name, options.mode);
   }
 
-  private formatConnectionString(ruleName: string, key: string, entityPath?: string): string {
+  /** The mode printed strings use unless asked otherwise. */
+  get defaultMode(): 'tls' | 'plain' {
+    if (this.publicAddress) return this.publicAddress.secure ? 'tls' : 'plain';
+    return this.tls ? 'tls' : 'plain';
+  }
+
+  private formatConnectionString(ruleName: string, key: string, entityPath?: string, mode = this.defaultMode): string {
     if (this.port === 0) throw new Error('The relay emulator was asked for port 0 and has not started yet: start it first.');
-    const unspecified = this.host === '0.0.0.0' || this.host === '::' || this.host === '';
-    const host = unspecified ? '127.0.0.1' : this.host.includes(':') ? `[${this.host}]` : this.host;
+    if (mode === 'tls' && !this.tls && !this.publicAddress?.secure) {
+      throw new Error('The relay emulator has no certificate (and no wss:// public address): it has no TLS configuration string.');
+    }
+    // Behind a front, the front's address; a wss:// front on 443 keeps no port (the SDKs' default).
+    const front = this.publicAddress !== undefined && this.publicAddress.secure === (mode === 'tls');
+    const authority = front ? this.publicAddress!.authority : this.boundAuthority();
     const entity = entityPath === undefined ? '' : `;EntityPath=${entityPath}`;
-    return `Endpoint=sb://${host}:${this.port}/;SharedAccessKeyName=${ruleName};SharedAccessKey=${key}${entity};UseDevelopmentEmulator=true`;
+    const plain = mode === 'plain' ? ';UseDevelopmentEmulator=true' : '';
+    return `Endpoint=sb://${authority}/;SharedAccessKeyName=${ruleName};SharedAccessKey=${key}${entity}${plain}`;
   }
 
   /** Connected listeners of a hybrid connection (0 when it does not exist). */

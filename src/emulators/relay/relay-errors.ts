@@ -14,6 +14,8 @@ export class RelayError extends Error {
   constructor(
     readonly status: number,
     readonly detail: string,
+    /** false: the text is someone else's (a listener's rejection) and goes out exactly, with no tracking suffix. */
+    readonly tracked = true,
   ) {
     super(detail);
     this.name = 'RelayError';
@@ -25,6 +27,8 @@ export const relayErrors = {
   endpointNotFound: () => new RelayError(404, 'Endpoint does not exist.'),
   /** [seen] 404 for WebSocket senders; 502 for HTTP senders (the protocol document's "Bad Gateway"). */
   noListeners: (status: 404 | 502) => new RelayError(status, 'There are no listeners connected for the endpoint.'),
+  /** [seen, the SDK's HybridRequestTests] Listeners are connected, but the routing headers exclude them all. */
+  noListenerMeetsCriteria: () => new RelayError(404, 'None of the connected listeners meet the AllowedListeners/DisallowedListeners criteria.'),
   missingToken: () =>
     new RelayError(401, 'MissingToken: The request has no ServiceBusAuthorization header, sb-hc-token query parameter or Authorization header.'),
   malformedToken: (why: string) =>
@@ -52,7 +56,8 @@ export const relayErrors = {
   upgradeRequired: () => new RelayError(400, 'BadRequest: This address takes WebSocket connections only.'),
   /** Answer to a listener that rejected a WebSocket sender: its handshake on the accept address ends in 410. */
   rendezvousRejected: () => new RelayError(410, 'Gone: The sender was rejected.'),
-  rejectedByListener: (status: number, description: string) => new RelayError(status, description),
+  /** A listener's rejection of a WebSocket sender: its status and its description, exactly. */
+  rejectedByListener: (status: number, description: string) => new RelayError(status, description, false),
   shuttingDown: () => new RelayError(503, 'ServiceUnavailable: The relay emulator is shutting down.'),
   badRequest: (why: string) => new RelayError(400, `BadRequest: ${why}`),
   managementNotFound: (what: string) => new RelayError(404, `NotFound: ${what}`),
@@ -76,6 +81,7 @@ export function trackingContext(host: string | undefined, path: string, clientId
 
 /** The full text of an answer: the detail and the tracking suffix. */
 export function errorText(error: RelayError, tracking: TrackingContext, now = new Date()): string {
+  if (!error.tracked) return error.detail;
   const timestamp = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
   return `${error.detail} TrackingId:${tracking.trackingId}, SystemTracker:${tracking.systemTracker}, Timestamp:${timestamp}`;
 }

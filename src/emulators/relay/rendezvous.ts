@@ -26,8 +26,9 @@ export function newRendezvousId(): string {
   return `${randomUUID().replace(/-/g, '')}_G0`;
 }
 
-export function rendezvousAddress(relayHost: string, hybridConnectionName: string, action: RendezvousAction, id: string): string {
-  return `ws://${relayHost}/$hc/${hybridConnectionName}?sb-hc-action=${action}&sb-hc-id=${encodeURIComponent(id)}`;
+/** `origin` is scheme://host[:port] (ws or wss), as the listener reached the relay or as --public-address says. */
+export function rendezvousAddress(origin: string, hybridConnectionName: string, action: RendezvousAction, id: string): string {
+  return `${origin}/$hc/${hybridConnectionName}?sb-hc-action=${action}&sb-hc-id=${encodeURIComponent(id)}`;
 }
 
 export class RendezvousTable<T> {

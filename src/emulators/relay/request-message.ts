@@ -1,7 +1,8 @@
 /**
  * Builds what the listener sees of an HTTP sender's request, and what the sender sees of the
  * listener's response (relay-protocol.md §1.2, §2.3, §3.2, §4):
- * - requestTarget keeps the hybrid connection's name; every `sb-hc-*=` query parameter is removed;
+ * - requestTarget keeps the hybrid connection's name; every `sb-hc-*=` query parameter is removed
+ *   and nothing else (empty segments and a trailing "&" stay, as the SDK's QueryString test shows);
  * - the auth header that was used, ServiceBusAuthorization and hop-by-hop headers are removed,
  *   duplicate headers are joined with ", " (names keep the sender's casing), `Via` is added;
  * - on the way back framing headers are dropped (the relay frames the body itself) and `Via` added.
@@ -31,7 +32,8 @@ export function requestTarget(url: string | undefined): string {
   const kept = target
     .slice(question + 1)
     .split('&')
-    .filter((piece) => piece !== '' && !/^sb-hc-[^=]*=/i.test(piece));
+    // Only sb-hc-* parameters with a value go; empty segments stay, as Azure keeps them ("?&&&", "?&a=1").
+    .filter((piece) => !/^sb-hc-[^=]*=/i.test(piece));
   return kept.length === 0 ? target.slice(0, question) : `${target.slice(0, question)}?${kept.join('&')}`;
 }
 

@@ -1,8 +1,10 @@
 /**
  * Strict mode only: Azure keeps a response rendezvous for the sender's HTTP connection and sends
  * that connection's later requests over it, "for as long as the HTTPS socket connection with the
- * sender persists"; if the listener drops it, the service drops the sender's connection. This
- * remembers which rendezvous belongs to which sender connection.
+ * sender persists". The protocol document adds that the service drops the sender's connection when
+ * the listener drops the rendezvous, but Azure does not (the SDK's tests, whose listener closes it
+ * after every response, keep using one HttpClient connection): the link just ends. This remembers
+ * which rendezvous belongs to which sender connection.
  */
 import type { Socket } from 'node:net';
 import WebSocket from 'ws';
@@ -37,9 +39,10 @@ export class SenderLinks {
     }
     this.links.set(senderSocket, link);
     link.socket.once('close', () => {
+      // The listener closed it (the .NET listener does after every response): the sender's
+      // connection stays, and its next request goes to a listener's control channel, as on Azure.
+      // A request in flight on it gets 502 from the HTTP sender side.
       if (this.links.get(senderSocket) === link) this.links.delete(senderSocket);
-      // The listener dropped it: Azure drops the sender's connection (after what is already written).
-      if (!senderSocket.destroyed) senderSocket.end();
     });
     senderSocket.once('close', () => closeRendezvous(link.socket, 1000, 'The sender closed its connection.'));
   }

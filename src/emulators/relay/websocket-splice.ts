@@ -8,6 +8,9 @@ import WebSocket from 'ws';
 import type { Logger } from '../../common/logger';
 import { STREAM_HIGH_WATER_BYTES } from './constants';
 
+/** ws reports a socket that ended without a close frame with this code. */
+const ABNORMAL_CLOSURE = 1006;
+
 /** Close codes a peer may send on the wire (1005/1006/1015 are reserved for "no code"). */
 function sendableCode(code: number): boolean {
   return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
@@ -39,8 +42,10 @@ export function splice(sender: WebSocket, listener: WebSocket, logger: Logger): 
   forward(sender, listener);
   forward(listener, sender);
   // Protocol §3.1: the listener hears 1001 when the sender left; the sender 1000 when the listener closed.
+  // A listener's abort (no close frame: 1006) reaches the sender as an abort, so its read fails as
+  // on Azure (the SDK's ListenerAbortWhileClientReadingTest) instead of ending cleanly with 1000.
   sender.on('close', (code, reason) => closeWith(listener, code, reason, 1001));
-  listener.on('close', (code, reason) => closeWith(sender, code, reason, 1000));
+  listener.on('close', (code, reason) => (code === ABNORMAL_CLOSURE ? sender.terminate() : closeWith(sender, code, reason, 1000)));
   sender.on('error', (error) => logger.debug({ err: error }, 'WebSocket sender error.'));
   listener.on('error', (error) => logger.debug({ err: error }, 'Accepting listener socket error.'));
 }

@@ -15,7 +15,7 @@ import { MAX_ACCEPT_WAIT_MS } from './constants';
 import type { ListenerChannel } from './control-channel';
 import type { RelayAddress } from './relay-address';
 import { RelayError, relayErrors, rejectUpgrade, TrackingContext, trackingContext } from './relay-errors';
-import type { HybridConnection, HybridConnectionRegistry } from './registry';
+import { HybridConnection, HybridConnectionRegistry, listenerCriteria } from './registry';
 import { newRendezvousId, rendezvousAddress, RendezvousTable } from './rendezvous';
 import { remoteEndpoint } from './request-message';
 import { splice } from './websocket-splice';
@@ -79,12 +79,13 @@ export class WsSender {
     const hybridConnection = match.hybridConnection;
     const decision = this.deps.authorizer.authorizeSender(req, address, hybridConnection);
     if (decision.outcome === 'rejected') return refuse(decision.error);
-    const listener = hybridConnection.pickListener();
-    if (!listener) return refuse(relayErrors.noListeners(404));
+    const listener = hybridConnection.pickListener(listenerCriteria(req.headers));
+    if (listener === 'none') return refuse(relayErrors.noListeners(404));
+    if (listener === 'filtered') return refuse(relayErrors.noListenerMeetsCriteria());
 
     const connect: PendingConnect = { id: newRendezvousId(), hybridConnection, listener, req, socket, head, tracking, startedAt: Date.now(), done: false };
     const accept = {
-      address: rendezvousAddress(listener.relayHost, hybridConnection.name, 'accept', connect.id),
+      address: rendezvousAddress(listener.relayOrigin, hybridConnection.name, 'accept', connect.id),
       id: connect.id,
       connectHeaders: connectHeaders(req.rawHeaders),
       remoteEndpoint: remoteEndpoint(req.socket),

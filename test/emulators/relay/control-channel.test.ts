@@ -11,14 +11,29 @@ import { ROOT_RULE_NAME } from '../../../src/emulators/relay';
 import { refusal, RelayHarness, waitFor } from './relay-test-kit';
 
 describe('listener control channel', () => {
-  it('closes the channel with 1008 when the listener\'s token expires', async (t) => {
-    const h = await RelayHarness.start(t, { hybridConnections: [{ name: 'expiring' }] });
+  it('closes the channel with 1008 when the listener\'s token and the grace after it have run out', async (t) => {
+    const h = await RelayHarness.start(t, { hybridConnections: [{ name: 'expiring' }], tokenGraceMs: 500 });
     const listener = await h.plainListener('expiring', { token: h.token('expiring', { lifetimeSeconds: 2 }) });
     assert.equal(h.relay.listenerCount('expiring'), 1);
     const closed = await listener.closed;
     assert.equal(closed.code, 1008);
     assert.match(closed.reason, /expired/i);
     await waitFor(() => h.relay.listenerCount('expiring') === 0, 'the listener to be dropped');
+  });
+
+  it('keeps the channel open past expiry for the grace period, where a renewal sent right at expiry (as the .NET SDK does) still counts', async (t) => {
+    const h = await RelayHarness.start(t, { hybridConnections: [{ name: 'late' }], tokenGraceMs: 60_000 });
+    const firstToken = h.token('late', { lifetimeSeconds: 1 });
+    const firstExpiry = Number(/se=(\d+)/.exec(firstToken)![1]) * 1000;
+    const listener = await h.plainListener('late', { token: firstToken });
+    await waitFor(() => Date.now() > firstExpiry + 200, 'the token to be past its expiry');
+    assert.ok(listener.isOpen, 'the channel is still open within the grace period');
+    listener.sendJson({ renewToken: { token: h.token('late', { lifetimeSeconds: 3600 }) } });
+    const pending = h.request('/late/renewed', { headers: { ServiceBusAuthorization: h.token('late') } });
+    const message = await listener.nextJson();
+    listener.respond(message.request.id, 200, 'renewed late');
+    assert.equal((await pending).body.toString(), 'renewed late');
+    assert.ok(listener.isOpen);
   });
 
   it('keeps the channel past the first token\'s expiry after a renewToken, and serves requests on it', async (t) => {
@@ -45,7 +60,7 @@ describe('listener control channel', () => {
   });
 
   it('lets a hyco-https listener whose token expired reconnect by itself with a fresh token', async (t) => {
-    const h = await RelayHarness.start(t, { hybridConnections: [{ name: 'hyco-expiry' }] });
+    const h = await RelayHarness.start(t, { hybridConnections: [{ name: 'hyco-expiry' }], tokenGraceMs: 0 });
     let tokensIssued = 0;
     let opens = 0;
     const server = await h.hycoListener(

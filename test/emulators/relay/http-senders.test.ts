@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { readAll, RelayHarness, waitFor } from './relay-test-kit';
+import { readAll, RelayHarness } from './relay-test-kit';
 
 interface Seen {
   method: string;
@@ -217,11 +217,18 @@ describe('HTTP senders through the relay to a hyco-https listener', () => {
     assert.equal(request2.request.address, undefined, 'a request repeated on a rendezvous carries no address');
     rendezvous.respond(request2.request.id, 200, 'two');
     assert.equal((await second).body.toString(), 'two');
-    // When the listener drops the rendezvous, the relay drops the sender's connection (Azure's rule).
+    // The listener closes the rendezvous between requests (the .NET listener always does): Azure
+    // keeps serving the sender's connection, its next request going to the control channel.
     const closedSockets: number[] = [];
     for (const sockets of Object.values(agent.sockets)) for (const socket of sockets ?? []) socket.once('close', () => closedSockets.push(1));
     for (const sockets of Object.values(agent.freeSockets)) for (const socket of sockets ?? []) socket.once('close', () => closedSockets.push(1));
     rendezvous.ws.close();
-    await waitFor(() => closedSockets.length === 1, 'the sender\'s connection to be closed');
+    await rendezvous.closed;
+    const third = h.request('/wire/3', { headers, agent });
+    const request3 = await listener.nextJson();
+    assert.equal(request3.request.requestTarget, '/wire/3');
+    listener.respond(request3.request.id, 200, 'three');
+    assert.equal((await third).body.toString(), 'three');
+    assert.equal(closedSockets.length, 0, 'the sender\'s connection was kept');
   });
 });

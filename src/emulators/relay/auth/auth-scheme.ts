@@ -8,7 +8,8 @@ import type { Right } from '../model';
 import type { RelayError } from '../relay-errors';
 import type { RelayAddress } from '../relay-address';
 
-export type Operation = 'listen' | 'send' | 'manage';
+/** 'information': the SDKs' runtime-information GET (Listen or Send rights, token in Authorization). */
+export type Operation = 'listen' | 'send' | 'manage' | 'information';
 
 /** Where a token was found. */
 export type TokenSource = 'ServiceBusAuthorization' | 'sb-hc-token' | 'Authorization';

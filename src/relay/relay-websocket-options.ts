@@ -1,0 +1,95 @@
+/**
+ * The one place that decides how the product opens a WebSocket (or HTTPS request) to the relay.
+ *
+ * hyco-https opens its sockets with no options of ours: the control channel, every request
+ * rendezvous and every response rendezvous are `new WebSocket(address, …)` inside its code. hyco.ts
+ * loads hyco-https with a ws class that merges `relayWebSocketOptions(current settings, address)`
+ * into each of those constructions, and our own sockets (websocket-reject.ts, `hcm call`) ask the
+ * same functions. So an option added here reaches every socket the product opens to the relay.
+ *
+ * Extension point: add a field to RelayConnectionSettings and map it in relayWebSocketOptions
+ * (a handshake timeout and a proxy agent come next). Settings are process-wide, because the
+ * listener site is one process and a rendezvous cannot be traced back to its listener from inside
+ * hyco-https; whoever reads the configuration calls useRelayConnectionSettings() once at start.
+ */
+import { readFileSync } from 'node:fs';
+import type { Agent } from 'node:http';
+import { rootCertificates } from 'node:tls';
+
+export interface RelayConnectionSettings {
+  /**
+   * PEM certificates (a CA or the relay's own self-signed certificate) trusted for wss:// and
+   * https:// to the relay, in addition to Node's default roots and NODE_EXTRA_CA_CERTS. Used for the
+   * local emulator's generated certificate.
+   */
+  trustedCertificates?: readonly string[];
+}
+
+/** The subset of ws ClientOptions (ws 6 and ws 8 alike) that these settings produce. */
+export interface RelayWebSocketOptions {
+  ca?: string[];
+  handshakeTimeout?: number;
+  agent?: Agent;
+}
+
+let current: RelayConnectionSettings = {};
+
+/** Sets the process-wide settings every later relay socket is opened with. */
+export function useRelayConnectionSettings(settings: RelayConnectionSettings): void {
+  current = { ...settings, trustedCertificates: settings.trustedCertificates ? [...settings.trustedCertificates] : undefined };
+}
+
+export function currentRelayConnectionSettings(): RelayConnectionSettings {
+  return current;
+}
+
+/**
+ * ws ClientOptions for a socket to `address` (a ws://, wss://, http:// or https:// URL).
+ * Pure apart from reading NODE_EXTRA_CA_CERTS: giving `ca` replaces Node's default trust store,
+ * so the defaults and that file are put back next to the extra certificates.
+ */
+export function relayWebSocketOptions(settings: RelayConnectionSettings = current, address?: string): RelayWebSocketOptions {
+  const options: RelayWebSocketOptions = {};
+  const secure = address === undefined || /^(wss|https):/i.test(address);
+  if (secure && settings.trustedCertificates && settings.trustedCertificates.length > 0) {
+    options.ca = [...rootCertificates, ...extraCaCertificates(), ...settings.trustedCertificates];
+  }
+  return options;
+}
+
+/** TLS options for an https:// request to the relay (the same trust as the WebSockets). */
+export function relayTlsOptions(settings: RelayConnectionSettings = current): { ca?: string[] } {
+  const { ca } = relayWebSocketOptions(settings, 'https:');
+  return ca ? { ca } : {};
+}
+
+/** Reads PEM certificate files named in a setting; the error names the file, never its content. */
+export function readTrustedCertificates(files: readonly string[]): string[] {
+  return files.map((file) => {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new Error(`Cannot read the trusted relay certificate ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+    }
+    if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new Error(`The trusted relay certificate ${file} holds no PEM certificate.`);
+    return text;
+  });
+}
+
+let extraCache: { file: string; certificates: string[] } | undefined;
+
+function extraCaCertificates(): string[] {
+  const file = process.env.NODE_EXTRA_CA_CERTS;
+  if (!file) return [];
+  if (extraCache?.file !== file) {
+    let certificates: string[] = [];
+    try {
+      certificates = [readFileSync(file, 'utf8')];
+    } catch {
+      // Node itself only warns about an unreadable NODE_EXTRA_CA_CERTS; so do we (by ignoring it).
+    }
+    extraCache = { file, certificates };
+  }
+  return extraCache.certificates;
+}
