@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import zlib from 'node:zlib';
 import fc from 'fast-check';
 import { Chain, startChain } from '../../src/cli/demo-chain';
 import { DEMO_HYBRID_CONNECTION } from '../../src/cli/demo-chain';
@@ -49,6 +50,33 @@ describe('malformed input sweep (direct and through the relay)', { concurrency: 
     await chain?.stop();
     fs.rmSync(home, { recursive: true, force: true });
   });
+
+  const json = { 'content-type': 'application/json' };
+  const gzip = zlib.gzipSync(Buffer.from(JSON.stringify({ Name: 'x', Email: 'x@example.com' })));
+  /** The issue's cases: each answers the same, straight and through the relay. */
+  const CASES: Array<[RawRequest, number, string, RegExp?]> = [
+    [{ method: 'GET', path: '/tables/Orders/items/%C0%AF' }, 400, 'BadRequest'],
+    [{ method: 'DELETE', path: '/tables/Orders/items/%C0%AF' }, 400, 'BadRequest'],
+    [{ method: 'GET', path: '/tables/%C0%AE%C0%AE/items' }, 400, 'BadRequest'],
+    [{ method: 'POST', path: '/tables/Customers/items', headers: { ...json, 'content-encoding': 'gzip' }, body: gzip.subarray(0, gzip.length - 10) }, 400, 'BadRequest'],
+    [{ method: 'POST', path: '/procedures/dbo.GetCustomerOrders', headers: json, body: Buffer.from('{}') }, 400, 'BadRequest', /CustomerId/],
+    [{ method: 'POST', path: '/procedures/dbo.GetCustomerOrders', headers: json, body: Buffer.from('[]') }, 400, 'BadRequest'],
+    [{ method: 'POST', path: '/procedures/dbo.GetCustomerOrders' }, 400, 'BadRequest'],
+    [{ method: 'POST', path: '/procedures/dbo.GetCustomerOrders', headers: { 'content-type': 'text/plain' }, body: Buffer.from('CustomerId=1') }, 400, 'BadRequest'],
+    [{ method: 'POST', path: '/tables/Orders/select', headers: json, body: Buffer.from('{"whereClause":"OrderId = 1 -- x"}') }, 400, 'InvalidWhereClause'],
+    [{ method: 'POST', path: '/tables/Orders/select', headers: json, body: Buffer.from('{"whereClause":"OrderId = 1;"}') }, 400, 'InvalidWhereClause'],
+  ];
+
+  for (const [index, targetName] of ['direct', 'through the relay'].entries()) {
+    it(`answers the issue's bad inputs with their 4xx and catalogue code (${targetName})`, async () => {
+      for (const [request, status, code, message] of CASES) {
+        const response = await targets[index].send(request);
+        assert.deepEqual([response.status, response.json?.error?.code], [status, code], `${request.method} ${request.path}: ${response.text}`);
+        if (message) assert.match(response.json?.error?.message ?? '', message);
+        assert.doesNotMatch(response.text, /%C0|decode param/);
+      }
+    });
+  }
 
   for (const [index, targetName] of ['direct', 'through the relay'].entries()) {
     it(`never answers 500 to ${RUNS_PER_ROUTE} malformed calls per route (${targetName})`, async () => {
