@@ -42,7 +42,7 @@ const queryString = fc
 /** A value of the wrong type, size or shape for any column or parameter. */
 const badValue = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }),
-  fc.constantFrom('2024-13-45', '0001-01-01T00:00:00Z', 'not a number', '', ' ', '1e400', '9223372036854775808', 'NaN', 'x'.repeat(5000), '00000000-0000-0000-0000-00000000000G'),
+  fc.constantFrom('2024-13-45', '0001-01-01T00:00:00Z', 'not a number', '', ' ', '1e400', '9223372036854775808', 'NaN', 'x'.repeat(2000), '00000000-0000-0000-0000-00000000000G'),
   fc.constantFrom(1e308, -1e308, 2 ** 53 + 1, -0, 0.1, 2147483648, -2147483649),
   fc.constantFrom(true, false, null),
   fc.constantFrom([], {}, [1, 2], { a: 1 }),
@@ -72,7 +72,7 @@ function bodyOf(shape: fc.Arbitrary<unknown>): fc.Arbitrary<Body> {
       return { headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: gzip.subarray(0, Math.max(1, gzip.length - 9)) };
     }),
     fc.constantFrom('x-lzma', 'deflate', 'br', 'gzip, gzip', 'identity;q=0').map((encoding) => ({ headers: { 'content-type': 'application/json', 'content-encoding': encoding }, body: Buffer.from('{"a":1}') })),
-    fc.integer({ min: 1000, max: 20000 }).map((depth) => ({ headers: { 'content-type': 'application/json' }, body: Buffer.from(`${'['.repeat(depth)}${']'.repeat(depth)}`) })),
+    fc.integer({ min: 500, max: 5000 }).map((depth) => ({ headers: { 'content-type': 'application/json' }, body: Buffer.from(`${'['.repeat(depth)}${']'.repeat(depth)}`) })),
   );
 }
 

@@ -40,7 +40,12 @@ describe('faults under load: SQL Server, relay and connector killed', () => {
   let relayed: Target;
 
   before(async () => {
-    chain = await startChain({ home, relayPort: 0, sqlPort: 0, listenerPort: 0, connectorPort: 0, siteEnv: { HCM_LOG_LEVEL: 'silent' } });
+    // HCM_FAULTS_LOG=1 shows the sites' errors (the log has the cause of any 500).
+    const debug = process.env.HCM_FAULTS_LOG === '1';
+    chain = await startChain({
+      home, relayPort: 0, sqlPort: 0, listenerPort: 0, connectorPort: 0,
+      siteEnv: { HCM_LOG_LEVEL: debug ? 'error' : 'silent' }, onSiteLine: debug ? (line) => console.log(`# ${line}`) : undefined,
+    });
     direct = directTarget(chain.connector.port);
     relayed = relayTarget(chain.relay, DEMO_HYBRID_CONNECTION);
   });

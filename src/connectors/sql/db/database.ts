@@ -105,7 +105,7 @@ export class Database {
     if (mapped.error.code === 'InternalError' && pool && (pool !== this.current || this.closed)) {
       mapped = { error: unavailable('the connection pool was replaced while the call ran'), connectionLost: false };
     }
-    if (mapped.error.code === 'InternalError') this.logger.error({ err: error }, 'unexpected database failure');
+    if (mapped.error.code === 'InternalError' && error !== mapped.error) this.logger.error({ err: error }, 'unexpected database failure');
     // SQL Server says an object or column is unknown: the schema changed under the cached catalog.
     if (mapped.error.code === 'ObjectNotFound' || (mapped.error.code === 'ColumnNotFound' && mapped.error.details.sqlErrorNumber === 207)) {
       this.onSchemaError?.();

@@ -131,5 +131,7 @@ function loginErrorNumber(error: DriverError): number | undefined {
 function isNetworkFailure(error: DriverError): boolean {
   const codes = [error.code, error.originalError?.code, error.originalError?.info?.code, error.info?.code];
   if (codes.some((c) => c !== undefined && NETWORK_CODES.has(c))) return true;
-  return /connection (lost|closed|is closed|ended)|socket hang up|ECONNRESET|ECONNREFUSED/i.test(String(error.message ?? ''));
+  // tedious refuses a request on a connection that already closed (its state machine is Final):
+  // a transaction's statement after the server went away.
+  return /connection (lost|closed|is closed|ended)|socket hang up|ECONNRESET|ECONNREFUSED|not the Final state/i.test(String(error.message ?? ''));
 }

@@ -35,6 +35,8 @@ describe('database error mapping', () => {
       new sql.ConnectionError('Failed to connect to 127.0.0.1:1433 - connect ECONNREFUSED', 'ESOCKET'),
       new sql.ConnectionError("Login failed for user 'sa'.", 'ELOGIN'),
       new sql.RequestError('Connection lost - read ECONNRESET', 'ESOCKET'),
+      // A transaction's next statement after the server went away (seen in test/faults).
+      new sql.RequestError('Requests can only be made in the LoggedIn state, not the Final state', 'EINVALIDSTATE' as 'EREQUEST'),
       serverError(18456, "Login failed for user 'x'."),
     ]) {
       const mapped = mapDatabaseError(error, 1000);
