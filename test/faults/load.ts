@@ -13,6 +13,7 @@ export interface Outcome {
   /** The unique key of a write. */
   key?: string;
   error?: string;
+  retryAfter?: string;
 }
 
 export class Load {
@@ -68,7 +69,8 @@ export class Load {
       } catch (thrown) {
         error = (thrown as NodeJS.ErrnoException).code ?? (thrown as Error).message;
       }
-      this.outcomes.push({ at: this.now(), kind, status: response?.status ?? 0, code: response?.json?.error?.code, key, error });
+      const retryAfter = response?.headers['retry-after'];
+      this.outcomes.push({ at: this.now(), kind, status: response?.status ?? 0, code: response?.json?.error?.code, key, error, retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined });
       // A refused connection answers at once: do not spin while the far end is down.
       if (!response) await new Promise((resolve) => setTimeout(resolve, 25));
     }
