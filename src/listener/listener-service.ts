@@ -8,12 +8,15 @@
 import { performance } from 'node:perf_hooks';
 import { errors } from '../common/errors';
 import { logAccess, Logger, silentLogger } from '../common/logger';
+import { isMetricsPath } from '../common/metrics-endpoint';
 import type { Manifest } from '../config/manifest';
 import type { RelayedCall } from '../relay/relayed-call';
 import { RelayListener } from '../relay/relay-listener';
 import { forwardCall, sendError } from './forwarding/forward';
-import { correlationIdFor } from './forwarding/request-passes';
+import { connectorPath, correlationIdFor } from './forwarding/request-passes';
 import { HybridConnectionEntry, HybridConnectionStatus } from './hybrid-connection-entry';
+import { ListenerCountPoller, PolledConnection } from './listener-count-poller';
+import { ListenerMetrics } from './listener-metrics';
 import { diffRoutes, ListenerRoute, RouteChanges, routesFromManifest } from './route-table';
 import { DEFAULT_LISTENER_SETTINGS, ListenerSettings } from './settings';
 
@@ -21,6 +24,8 @@ export interface ListenerServiceOptions {
   siteName: string;
   settings?: Partial<ListenerSettings>;
   logger?: Logger;
+  /** Include the process's own metrics (process_*, nodejs_*) in /metrics (the site does). */
+  processMetrics?: boolean;
 }
 
 export class ListenerService {
@@ -29,10 +34,14 @@ export class ListenerService {
   private readonly settings: ListenerSettings;
   private readonly logger: Logger;
   private shuttingDown = false;
+  readonly metrics: ListenerMetrics;
+  private readonly listenerCounts: ListenerCountPoller;
 
   constructor(private readonly options: ListenerServiceOptions) {
     this.settings = { ...DEFAULT_LISTENER_SETTINGS, ...options.settings };
     this.logger = options.logger ?? silentLogger();
+    this.metrics = new ListenerMetrics({ siteName: options.siteName, status: () => this.status(), processMetrics: options.processMetrics });
+    this.listenerCounts = new ListenerCountPoller(() => this.polled(), this.settings.listenerCountPollMs, this.logger);
   }
 
   get isShuttingDown(): boolean {
@@ -45,6 +54,7 @@ export class ListenerService {
     for (const problem of table.problems) this.logger.error({ event: 'route-unusable' }, problem);
     const current = new Map([...this.entries].map(([key, entry]) => [key, entry.route]));
     const changes = diffRoutes(current, this.shuttingDown ? [] : table.routes);
+    if (!this.shuttingDown) this.listenerCounts.start();
     for (const key of changes.removed) {
       const entry = this.entries.get(key)!;
       this.entries.delete(key);
@@ -54,6 +64,7 @@ export class ListenerService {
     for (const route of changes.added) {
       const entry = new HybridConnectionEntry(route, this.createListener(route));
       this.entries.set(route.key, entry);
+      this.metrics.hybridConnectionAdded(route.connection.entityPath);
       this.logger.info({ event: 'route-added', hybridConnection: route.connection.entityPath, connector: route.target.connector }, 'Hybrid connection added.');
       entry.listener.start();
     }
@@ -84,6 +95,7 @@ export class ListenerService {
   /** Stops taking calls, lets in-flight ones finish for at most `graceMs`, closes every relay connection. */
   async shutdown(graceMs = this.settings.shutdownGraceMs): Promise<void> {
     this.shuttingDown = true;
+    this.listenerCounts.stop();
     const entries = [...this.entries.values()];
     await Promise.all(entries.map((entry) => entry.drained(graceMs)));
     await Promise.all(entries.map((entry) => entry.listener.close()));
@@ -101,7 +113,23 @@ export class ListenerService {
       rejectedRetryMs: this.settings.rejectedRetryMs,
       listenerId: `${this.options.siteName}-${process.pid}-${Date.now().toString(36)}`,
     });
+    // A drop of an established connection is one reconnect, however many attempts it then takes.
+    let previous = listener.state;
+    listener.on('state', (state: string) => {
+      if (previous === 'Connected' && (state === 'Reconnecting' || state === 'Failed')) this.metrics.connectionLost(route.connection.entityPath);
+      if (state === 'Connected' && previous !== 'Connected') setImmediate(() => this.listenerCounts.ask(route.key));
+      previous = state as typeof previous;
+    });
     return listener;
+  }
+
+  /** The hybrid connections the listener-count poller asks about. */
+  private polled(): Map<string, PolledConnection> {
+    return new Map([...this.entries].map(([key, entry]) => [key, {
+      connection: entry.route.connection,
+      connected: entry.listener.state === 'Connected',
+      report: (count: number) => (entry.listenerCount = count),
+    }]));
   }
 
   /** Closes a replaced or removed listener once the calls it may still carry are done (bounded). */
@@ -116,27 +144,46 @@ export class ListenerService {
   private async handle(key: string, call: RelayedCall): Promise<void> {
     const started = performance.now();
     const entry = this.entries.get(key);
-    if (!entry || this.shuttingDown) {
-      const error = entry ? errors.shuttingDown(this.options.siteName) : errors.hybridConnectionNotFound(call.target.split(/[/?]/)[1] ?? '');
+    const refusal = !entry || this.shuttingDown
+      ? entry ? errors.shuttingDown(this.options.siteName) : errors.hybridConnectionNotFound(call.target.split(/[/?]/)[1] ?? '')
+      // Metrics are for this machine only: a relayed /metrics never reaches the connector.
+      : isMetricsPath(connectorPath(call.target, entry.route.target.entityPath)) ? errors.notFound('/metrics') : undefined;
+    if (refusal) {
       const correlationId = correlationIdFor(call.headers);
-      sendError(call, error, correlationId);
-      this.access(call, error.status, started, correlationId, entry, error.code);
+      const responseBytes = sendError(call, refusal, correlationId);
+      this.access(call, refusal.status, started, correlationId, entry, refusal.code);
       entry?.callStarted();
       entry?.callFinished(true);
+      if (entry) this.measure(entry, refusal.status, started, 0, responseBytes);
       return;
     }
-    entry.callStarted();
+    entry!.callStarted();
     let failed = true;
+    let status = 500;
+    let bytes = { request: 0, response: 0 };
     try {
-      const result = await forwardCall(call, entry.route.target, { timeoutMs: this.settings.connectorTimeoutMs });
+      const result = await forwardCall(call, entry!.route.target, { timeoutMs: this.settings.connectorTimeoutMs });
       failed = result.outcome !== 'answered' || result.status >= 500;
+      status = result.status;
+      bytes = result.bytes;
       this.access(call, result.status, started, result.correlationId, entry, result.error?.code);
     } catch (error) {
       this.logger.error({ event: 'forward-crashed', err: error }, 'Forwarding a call failed unexpectedly.');
       sendError(call, errors.internal(), correlationIdFor(call.headers));
     } finally {
-      entry.callFinished(failed);
+      entry!.callFinished(failed);
+      this.measure(entry!, status, started, bytes.request, bytes.response);
     }
+  }
+
+  private measure(entry: HybridConnectionEntry, status: number, started: number, requestBytes: number, responseBytes: number): void {
+    this.metrics.callFinished({
+      hybridConnection: entry.route.connection.entityPath,
+      status,
+      seconds: (performance.now() - started) / 1000,
+      requestBytes,
+      responseBytes,
+    });
   }
 
   private access(call: RelayedCall, status: number, started: number, correlationId: string | undefined, entry?: HybridConnectionEntry, code?: string): void {

@@ -19,6 +19,10 @@ export interface ListenerSettings {
   tokenRenewMs: number;
   /** HCM_MANIFEST_POLL_MS: how often hcm.json is checked for changes. */
   manifestPollMs: number;
+  /** HCM_STATUS_REFRESH_S: how often the status page (GET /) reloads itself in a browser. */
+  statusRefreshSeconds: number;
+  /** HCM_RELAY_LISTENER_COUNT_MS: how often the relay is asked how many listeners each hybrid connection has. */
+  listenerCountPollMs: number;
 }
 
 export const DEFAULT_LISTENER_SETTINGS: ListenerSettings = {
@@ -29,6 +33,8 @@ export const DEFAULT_LISTENER_SETTINGS: ListenerSettings = {
   tokenLifetimeSeconds: 3600,
   tokenRenewMs: 20 * 60_000,
   manifestPollMs: 500,
+  statusRefreshSeconds: 5,
+  listenerCountPollMs: 30_000,
 };
 
 const VARIABLES: Array<[keyof ListenerSettings, string, number, number]> = [
@@ -39,6 +45,8 @@ const VARIABLES: Array<[keyof ListenerSettings, string, number, number]> = [
   ['tokenLifetimeSeconds', 'HCM_RELAY_TOKEN_LIFETIME_S', 60, 7 * 86_400],
   ['tokenRenewMs', 'HCM_RELAY_TOKEN_RENEW_MS', 100, 7 * 86_400_000],
   ['manifestPollMs', 'HCM_MANIFEST_POLL_MS', 50, 2_000],
+  ['statusRefreshSeconds', 'HCM_STATUS_REFRESH_S', 1, 3_600],
+  ['listenerCountPollMs', 'HCM_RELAY_LISTENER_COUNT_MS', 100, 3_600_000],
 ];
 
 /** Reads the settings; throws an Error naming the variable when one is not a whole number in range. */

@@ -39,7 +39,7 @@ export async function startSite(options: SiteOptions = {}): Promise<RunningSite>
   const siteName = env.HCM_SITE_NAME?.trim() || LISTENER_SITE;
   const logger = options.logger ?? createLogger({ name: siteName, logDir: logDirectory(home) });
   const settings = listenerSettingsFromEnv(env);
-  const service = new ListenerService({ siteName, settings, logger });
+  const service = new ListenerService({ siteName, settings, logger, processMetrics: true });
   const manifest = initialManifest(home, logger);
   service.apply(manifest);
   const watcher = watchManifest(home, (changed) => service.apply(changed), {
@@ -47,7 +47,7 @@ export async function startSite(options: SiteOptions = {}): Promise<RunningSite>
     onError: (error) => logger.error({ event: 'manifest-invalid' }, `hcm.json changed but cannot be used; keeping the previous one: ${error.message}`),
   });
 
-  const server = http.createServer(createLocalSurface({ siteName, service, logger }));
+  const server = http.createServer(createLocalSurface({ siteName, service, logger, refreshSeconds: settings.statusRefreshSeconds }));
   const port = env.PORT?.trim() || String(manifest.listener.port);
   try {
     await listen(server, port, '127.0.0.1');

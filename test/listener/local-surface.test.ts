@@ -26,7 +26,7 @@ describe('listener local surface', () => {
     const status = await request(app).get('/status').expect(200).expect('content-type', /application\/json/);
     assert.deepEqual(Object.keys(status.body), ['hybridConnections']);
     const [missing, orders] = status.body.hybridConnections;
-    assert.deepEqual(Object.keys(orders).sort(), ['connector', 'lastError', 'name', 'requests', 'since', 'state']);
+    assert.deepEqual(Object.keys(orders).sort(), ['callsPerMinute', 'connector', 'inFlight', 'lastError', 'listeners', 'name', 'relayEndpoint', 'requests', 'since', 'state']);
     assert.equal(orders.name, 'orders');
     assert.equal(orders.connector, 'MicrosoftSqlConnector_001');
     assert.equal(orders.state, 'Connected');
@@ -59,11 +59,13 @@ describe('listener local surface', () => {
 
   it('escapes whatever reaches the status page', () => {
     const html = renderStatusPage('<site>', [
-      { name: 'a"b', connector: 'MicrosoftSqlConnector_001', state: 'Reconnecting', since: '2024-01-01T00:00:00.000Z', lastError: '<script>alert(1)</script>', requests: { total: 3, failed: 1 } },
+      { name: 'a"b', connector: 'MicrosoftSqlConnector_001', state: 'Reconnecting', since: '2024-01-01T00:00:00.000Z', lastError: '<script>alert(1)</script>', requests: { total: 3, failed: 1 },
+        relayEndpoint: 'wss://<ns>:443/$hc/a"b', listeners: null, callsPerMinute: 0, inFlight: 0 },
     ]);
     assert.ok(!html.includes('<script>'));
     assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
     assert.match(html, /data-name="a&quot;b" data-state="Reconnecting"/);
+    assert.match(html, /wss:\/\/&lt;ns&gt;:443\/\$hc\/a&quot;b/);
     assert.match(html, /<span class="state down">Reconnecting<\/span>/);
     assert.match(renderStatusPage('s', []), /No hybrid connection is set up yet/);
   });

@@ -10,6 +10,7 @@ import { setupCommand } from './setup';
 import { sqlserverCommand } from './sqlserver';
 import { startCommand } from './start';
 import { statusCommand } from './status';
+import { supportBundleCommand } from './support-bundle';
 import { tokenCommand } from './token';
 
-export const COMMANDS: Command[] = [demoCommand, setupCommand, listCommand, removeCommand, statusCommand, startCommand, callCommand, doctorCommand, tokenCommand, relayCommand, sqlserverCommand];
+export const COMMANDS: Command[] = [demoCommand, setupCommand, listCommand, removeCommand, statusCommand, startCommand, callCommand, doctorCommand, supportBundleCommand, tokenCommand, relayCommand, sqlserverCommand];

@@ -1,7 +1,8 @@
 /** `hcm status`: the listener's /status joined with each connector's /health/ready. */
 import { readManifest } from '../../config/manifest-store';
-import { Command, EXIT_FAILURE, EXIT_OK } from '../command';
+import { Command, EXIT_FAILURE, EXIT_OK, integerOption, UsageError } from '../command';
 import { getJson } from '../http-get';
+import { watch } from '../status-watch';
 import { formatTable } from '../table';
 
 interface ListenerHybridConnection {
@@ -49,7 +50,7 @@ export function allHealthy(report: StatusReport): boolean {
 export const statusCommand: Command = {
   name: 'status',
   summary: 'Show each hybrid connection\'s state and each connector\'s database health.',
-  help: `Usage: hcm status [--json]
+  help: `Usage: hcm status [--json] [--watch [--interval SECONDS] [--count N]]
 
 Asks the running listener (GET /status on its port) for each hybrid connection's state
 (Connecting, Connected, Reconnecting, Failed) and each connector site for its readiness
@@ -57,22 +58,44 @@ Asks the running listener (GET /status on its port) for each hybrid connection's
 
 Options:
   --json       print {"listener":{…},"connectors":[{"site","port","hybridConnection","state","health","database"}]}
+  --watch      show the table again every interval until Ctrl-C: redrawn in place on a terminal,
+               one table after another (each headed by its time) into a file or a pipe
+  --interval SECONDS   with --watch: seconds between tables (default 1)
+  --count N    with --watch: stop after N tables
   --home DIR   the manifest folder (default: HCM_HOME)
   -h, --help   show this help
 
-Exit codes: 0 when every hybrid connection is Connected and every connector ready, else 1.`,
-  options: { json: { type: 'boolean' } },
+Exit codes: 0 when every hybrid connection is Connected and every connector ready, else 1
+(with --watch: 0 when stopped by Ctrl-C or a closed pipe; after --count, as for the last table).`,
+  options: { json: { type: 'boolean' }, watch: { type: 'boolean' }, interval: { type: 'string' }, count: { type: 'string' } },
   async run(context) {
+    if (context.options.watch) {
+      if (context.options.json) throw new UsageError('--watch shows the table; use --json without --watch (or poll it).');
+      const intervalSeconds = integerOption(context, 'interval', 1, 3600) ?? 1;
+      const count = integerOption(context, 'count', 1, 1_000_000);
+      const stdout = context.stdout as NodeJS.WriteStream;
+      const watched = await watch(async () => {
+        const report = await collectStatus(context.home);
+        return { lines: statusLines(report), result: allHealthy(report) };
+      }, { out: stdout, intervalMs: intervalSeconds * 1000, count, terminal: stdout.isTTY === true, watchOutput: stdout === process.stdout });
+      return watched.end !== 'count' || watched.result ? EXIT_OK : EXIT_FAILURE;
+    } else if (context.options.interval !== undefined || context.options.count !== undefined) {
+      throw new UsageError('--interval and --count go with --watch.');
+    }
     const report = await collectStatus(context.home);
     if (context.options.json) context.print(JSON.stringify(report));
-    else {
-      const { listener } = report;
-      context.print(`Listener ${listener.site} on port ${listener.port}: ${listener.reachable ? 'running' : `not answering (${listener.problem})`}`);
-      if (report.connectors.length === 0) context.print('No connectors in the manifest.');
-      else context.print(formatTable(['SITE', 'PORT', 'HYBRID CONNECTION', 'STATE', 'DATABASE', 'HEALTH'],
-        report.connectors.map((c) => [c.site, String(c.port), c.hybridConnection, c.state, c.database, c.health])));
-      for (const c of report.connectors) if (c.lastError) context.print(`${c.site}: ${c.lastError}`);
-    }
+    else for (const line of statusLines(report)) context.print(line);
     return allHealthy(report) ? EXIT_OK : EXIT_FAILURE;
   },
 };
+
+/** The human-readable report: the listener's line, the table, then each connector's last error. */
+export function statusLines(report: StatusReport): string[] {
+  const { listener } = report;
+  const lines = [`Listener ${listener.site} on port ${listener.port}: ${listener.reachable ? 'running' : `not answering (${listener.problem})`}`];
+  if (report.connectors.length === 0) lines.push('No connectors in the manifest.');
+  else lines.push(...formatTable(['SITE', 'PORT', 'HYBRID CONNECTION', 'STATE', 'DATABASE', 'HEALTH'],
+    report.connectors.map((c) => [c.site, String(c.port), c.hybridConnection, c.state, c.database, c.health])).split('\n'));
+  for (const c of report.connectors) if (c.lastError) lines.push(`${c.site}: ${c.lastError}`);
+  return lines;
+}

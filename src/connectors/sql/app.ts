@@ -37,36 +37,39 @@ export function createConnectorApp(ctx: ConnectorContext, options: AppOptions = 
   app.set('etag', false);
   // 1. Correlation id on every response and one access-log line per call.
   app.use(correlation(ctx.logger));
-  // 2. A stopping site takes no new calls.
+  // 2. Metrics: every request measured by its route template; /metrics for this machine only.
+  app.use(ctx.metrics.measure());
+  app.get('/metrics', ctx.metrics.handler());
+  // 3. A stopping site takes no new calls.
   app.use((_req: Request, res: Response, next: NextFunction) => {
     if (options.isStopping?.()) {
       res.setHeader('Connection', 'close');
       next(errors.shuttingDown(ctx.siteName));
     } else next();
   });
-  // 3. The root is IIS's 403.14 page, as in 2015.
+  // 4. The root is IIS's 403.14 page, as in 2015.
   app.use(rootRoutes());
-  // 4. Health answers without a body parser or the catalog.
+  // 5. Health answers without a body parser or the catalog.
   app.use(healthRoutes(ctx));
-  // 5. JSON bodies up to the connector's maxRequestBytes (413 PayloadTooLarge beyond).
+  // 6. JSON bodies up to the connector's maxRequestBytes (413 PayloadTooLarge beyond).
   app.use(jsonBody(ctx));
-  // 6. Metadata and discovery.
+  // 7. Metadata and discovery.
   app.use(metadataRoutes(ctx));
   app.use(discoveryRoutes(ctx));
-  // 7. Table operations: REST items, the 2015 actions, triggers.
+  // 8. Table operations: REST items, the 2015 actions, triggers.
   app.use(itemReadRoutes(ctx));
   app.use(itemWriteRoutes(ctx));
   app.use(legacyRoutes(ctx));
   app.use(triggerRoutes(ctx));
   app.use(pollRoutes(ctx));
-  // 8. Stored procedures and the allow-listed /query.
+  // 9. Stored procedures and the allow-listed /query.
   app.use(procedureRoutes(ctx));
   app.use(queryRoutes(ctx));
-  // 9. Nothing matched: 405 for a known path, else 404.
+  // 10. Nothing matched: 405 for a known path, else 404.
   app.use((req: Request, _res: Response, next: NextFunction) => {
     next(KNOWN_PATHS.some((p) => p.test(req.path)) ? errors.methodNotAllowed(req.method, req.path) : errors.notFound(req.path.slice(0, 256)));
   });
-  // 10. Every error in the catalogue's JSON shape.
+  // 11. Every error in the catalogue's JSON shape.
   app.use(errorHandler(ctx.logger, () => (ctx.hasSettings ? ctx.settings.maxRequestBytes : 10 * 1024 * 1024)));
   return app;
 }

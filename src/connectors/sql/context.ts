@@ -10,6 +10,7 @@ import { CatalogCache } from './catalog/catalog-cache';
 import { Catalog, ProcedureInfo, TableInfo } from './catalog/model';
 import { Database } from './db/database';
 import { sqlErrors } from './errors';
+import { ConnectorMetrics } from './http/metrics';
 
 export interface AllowedObjects {
   catalog: Catalog;
@@ -19,6 +20,7 @@ export interface AllowedObjects {
 
 export class ConnectorContext {
   private current?: SqlConnectorSettings;
+  readonly metrics: ConnectorMetrics;
 
   constructor(
     readonly siteName: string,
@@ -27,6 +29,8 @@ export class ConnectorContext {
     readonly logger: Logger,
   ) {
     db.onSchemaError = () => catalog.invalidate();
+    this.metrics = new ConnectorMetrics(siteName, () => db.poolStats());
+    db.onError = (error) => this.metrics.sqlError(error);
   }
 
   /** Applies new settings (or none, when the site's manifest entry is gone). */

@@ -30,6 +30,8 @@ export interface SqlConnectorSiteOptions {
   /** Passed to Database (tests use shorter ones). */
   failFastMs?: number;
   retryDelayMs?: number;
+  /** Include prom-client's process_* and nodejs_* metrics in /metrics (default true). */
+  processMetrics?: boolean;
 }
 
 export class SqlConnectorSite extends LifecycleServer {
@@ -45,6 +47,7 @@ export class SqlConnectorSite extends LifecycleServer {
     const logger = options.logger ?? createLogger({ name: options.siteName, logDir: logDirectory(options.home) });
     const db = new Database({ logger, failFastMs: options.failFastMs, retryDelayMs: options.retryDelayMs });
     this.context = new ConnectorContext(options.siteName, db, new CatalogCache(db, logger), logger);
+    if (options.processMetrics !== false) this.context.metrics.includeProcessMetrics();
     this.server = http.createServer(createConnectorApp(this.context, { isStopping: () => this.stopping }));
   }
 

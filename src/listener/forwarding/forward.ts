@@ -32,6 +32,8 @@ export interface ForwardResult {
   /** The path sent to the connector (for the access log). */
   path: string;
   error?: HcmError;
+  /** Body bytes that went each way (caller → connector, answer → caller), for the metrics. */
+  bytes: { request: number; response: number };
 }
 
 export const CALLER_GONE_STATUS = 499;
@@ -49,12 +51,13 @@ export function forwardCall(call: RelayedCall, target: ConnectorTarget, options:
   return new Promise((resolve) => {
     let settled = false;
     let callerGone = false;
-    const finish = (result: Omit<ForwardResult, 'correlationId' | 'path'>) => {
+    const bytes = { request: 0, response: 0 };
+    const finish = (result: Omit<ForwardResult, 'correlationId' | 'path' | 'bytes'>) => {
       if (settled) return;
       settled = true;
       clearTimeout(headerTimer);
       call.signal.removeEventListener('abort', onCallerGone);
-      resolve({ ...result, correlationId: outgoing.correlationId, path: outgoing.path });
+      resolve({ ...result, correlationId: outgoing.correlationId, path: outgoing.path, bytes });
     };
     const upstream = http.request({
       host: CONNECTOR_HOST,
@@ -77,16 +80,18 @@ export function forwardCall(call: RelayedCall, target: ConnectorTarget, options:
       if (call.response.headersSent) return; // the response pipeline below reports it
       if (callerGone) return finish({ outcome: 'caller-gone', status: CALLER_GONE_STATUS });
       const failure = toUpstreamError(error, target.connector);
-      sendError(call, failure, outgoing.correlationId);
+      bytes.response += sendError(call, failure, outgoing.correlationId);
       finish({ outcome: 'failed', status: failure.status, error: failure });
     });
     pipeline(call.body, upstream, () => undefined);
+    call.body.on('data', (chunk: Buffer) => (bytes.request += chunk.length));
 
     upstream.on('response', (response) => {
       clearTimeout(headerTimer);
       const status = response.statusCode ?? 502;
       response.setTimeout(options.timeoutMs, () => response.destroy(new ConnectorTimeoutError(options.timeoutMs)));
       call.response.writeHead(status, response.statusMessage, buildResponseHeaders(response.headers, outgoing.correlationId));
+      response.on('data', (chunk: Buffer) => (bytes.response += chunk.length));
       pipeline(response, call.response.writable(), (error) => {
         if (!error) return finish({ outcome: 'answered', status });
         call.response.abort();
@@ -97,11 +102,11 @@ export function forwardCall(call: RelayedCall, target: ConnectorTarget, options:
   });
 }
 
-/** Answers with the catalogue's JSON error shape (when nothing was sent yet). */
-export function sendError(call: Pick<RelayedCall, 'response'>, error: HcmError, correlationId: string): void {
+/** Answers with the catalogue's JSON error shape (when nothing was sent yet); returns the body's size. */
+export function sendError(call: Pick<RelayedCall, 'response'>, error: HcmError, correlationId: string): number {
   if (call.response.headersSent) {
     call.response.abort();
-    return;
+    return 0;
   }
   const body = Buffer.from(JSON.stringify(error.toJSON()));
   call.response.writeHead(error.status, undefined, {
@@ -110,4 +115,5 @@ export function sendError(call: Pick<RelayedCall, 'response'>, error: HcmError, 
     'x-correlation-id': correlationId,
   });
   call.response.end(body);
+  return body.length;
 }

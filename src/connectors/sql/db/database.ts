@@ -8,7 +8,7 @@
 import sql from 'mssql';
 import type { Logger } from '../../../common/logger';
 import { silentLogger } from '../../../common/logger';
-import { HcmError } from '../../../common/errors';
+import { HcmError, isHcmError } from '../../../common/errors';
 import type { SqlConnectorSettings } from '../../../config/sql-settings';
 import { MappedError, mapDatabaseError, unavailable } from './error-map';
 import { Statement } from './parameters';
@@ -57,6 +57,8 @@ export class Database {
   private closed = false;
   /** Called when SQL Server reports an unknown object or column (the catalog is out of date). */
   onSchemaError?: () => void;
+  /** Called with every database failure as it is answered (the metrics count them by number). */
+  onError?: (error: HcmError) => void;
   private readonly logger: Logger;
   private readonly failFastMs: number;
   private readonly retryDelayMs: number;
@@ -69,6 +71,12 @@ export class Database {
 
   get databaseName(): string | undefined {
     return this.settings?.database;
+  }
+
+  /** The pool's connections and waiters now (all zero before the first connection). */
+  poolStats(): { size: number; inUse: number; waiters: number } {
+    const pool = this.current;
+    return pool ? { size: pool.size, inUse: pool.borrowed, waiters: pool.pending } : { size: 0, inUse: 0, waiters: 0 };
   }
 
   get requestTimeoutMs(): number {
@@ -106,6 +114,9 @@ export class Database {
       mapped = { error: unavailable('the connection pool was replaced while the call ran'), connectionLost: false };
     }
     if (mapped.error.code === 'InternalError' && error !== mapped.error) this.logger.error({ err: error }, 'unexpected database failure');
+    // A driver error is reported once: an HcmError is one already mapped (a transaction maps the
+    // failure of its statement again) or one of ours raised inside a transaction.
+    if (!isHcmError(error)) this.onError?.(mapped.error);
     // SQL Server says an object or column is unknown: the schema changed under the cached catalog.
     if (mapped.error.code === 'ObjectNotFound' || (mapped.error.code === 'ColumnNotFound' && mapped.error.details.sqlErrorNumber === 207)) {
       this.onSchemaError?.();
@@ -164,6 +175,7 @@ export class Database {
       await pool.connect();
     } catch (error) {
       const mapped = mapDatabaseError(error, this.requestTimeoutMs);
+      this.onError?.(mapped.error);
       this.lastError = mapped.error;
       this.downUntil = Date.now() + this.retryDelayMs;
       this.logger.warn({ err: error }, 'cannot connect to the database');
