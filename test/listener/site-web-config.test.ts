@@ -30,9 +30,9 @@ describe('listener web.config', () => {
     assert.equal(attribute('iisnode', 'debuggingEnabled'), 'false');
   });
 
-  it('hides node_modules and iisnode, disables IIS WebSockets and warms up through /warmup', () => {
+  it('hides node_modules and iisnode, leaves webSocket alone (locked on a default IIS) and warms up through /warmup', () => {
     assert.match(config, /<hiddenSegments>\s*<add segment="node_modules" \/>\s*<add segment="iisnode" \/>\s*<\/hiddenSegments>/);
-    assert.equal(attribute('webSocket', 'enabled'), 'false');
+    assert.doesNotMatch(config, /<webSocket\b/);
     assert.match(config, /<applicationInitialization[^>]*>\s*<add initializationPage="\/warmup" \/>/);
   });
 

@@ -129,7 +129,7 @@ Describe 'Install-HybridConnectionManager.ps1, run after run on one server' {
         $result.ManifestChanged | Should -BeFalse
         @($result.Changes) | Should -BeNullOrEmpty
         $result.Verified | Should -BeTrue
-        foreach ($command in @('New-WebAppPool', 'New-Website', 'Set-WebConfigurationProperty', 'New-WebBinding', 'Remove-WebBinding', 'Set-Acl', 'Start-WebAppPool', 'Start-Website', 'Remove-WebAppPool', 'Remove-Website')) {
+        foreach ($command in @('New-WebAppPool', 'New-Website', 'Set-WebConfigurationProperty', 'Set-WebConfiguration', 'Register-ScheduledTask', 'New-WebBinding', 'Remove-WebBinding', 'Set-Acl', 'Start-WebAppPool', 'Start-Website', 'Remove-WebAppPool', 'Remove-Website')) {
             Should -Invoke $command -ModuleName HybridConnectionManager -Times 0 -Exactly
         }
         Get-Content (Join-Path $script:HcmHome 'hcm.json') -Raw | Should -BeExactly $manifestBefore

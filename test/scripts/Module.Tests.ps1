@@ -68,8 +68,10 @@ Describe 'the HybridConnectionManager module' {
     }
 
     It 'calls no IIS or Windows cmdlet that the stub module does not declare, and the stubs are all used' {
-        $stubbed = @((Get-Command -Module IisWindowsStubs).Name | Where-Object { $_ -ne 'Stop-UnmockedCall' })
-        $own = @($script:Module.Invoke({ Get-Command -CommandType Function | Where-Object { $_.Module -and $_.Module.Name -eq 'HybridConnectionManager' } }).Name)
+        $stubbed = @((Get-Command -Module IisWindowsStubs, ScheduledTaskStubs).Name | Where-Object { @('Stop-UnmockedCall', 'Stop-UnmockedTaskCall') -notcontains $_ })
+        # The module's functions, and those a shipped script defines for itself (the watchdog script imports nothing).
+        $own = @($script:Module.Invoke({ Get-Command -CommandType Function | Where-Object { $_.Module -and $_.Module.Name -eq 'HybridConnectionManager' } }).Name) +
+            @($script:ShippedFiles | ForEach-Object { [System.Management.Automation.Language.Parser]::ParseFile($_.FullName, [ref] $null, [ref] $null).FindAll({ param($node) $node -is [System.Management.Automation.Language.FunctionDefinitionAst] }, $true).Name })
         $called = @($script:ShippedFiles | ForEach-Object {
                 [System.Management.Automation.Language.Parser]::ParseFile($_.FullName, [ref] $null, [ref] $null).FindAll({ param($node) $node -is [System.Management.Automation.Language.CommandAst] }, $true) |
                     ForEach-Object { $_.GetCommandName() }
@@ -77,7 +79,7 @@ Describe 'the HybridConnectionManager module' {
         $unknown = @($called | Where-Object {
                 $name = $_
                 $own -notcontains $name -and $stubbed -notcontains $name -and
-                @(Get-Command -Name $name -All -ErrorAction SilentlyContinue | Where-Object { $_.ModuleName -notin @('IisWindowsStubs', 'HybridConnectionManager') }).Count -eq 0
+                @(Get-Command -Name $name -All -ErrorAction SilentlyContinue | Where-Object { $_.ModuleName -notin @('IisWindowsStubs', 'ScheduledTaskStubs', 'HybridConnectionManager') }).Count -eq 0
             })
         $unknown | Should -BeNullOrEmpty -Because 'a command that exists neither on Linux nor in the stubs cannot be mocked'
         @($stubbed | Where-Object { $called -notcontains $_ }) | Should -BeNullOrEmpty -Because 'every stub stands for a cmdlet the module calls'
@@ -264,35 +266,5 @@ Describe 'folder ACLs (Get/Test/Set-HcmFolderAcl)' {
         $script:FakeIis.Acls[$script:Root] = @{ Protected = $false; Rules = @(@{ Sid = 'S-1-5-32-544'; Rights = 0x1f01ff }, @{ Sid = 'S-1-5-20'; Rights = 0x1200a9 }) }
         Test-HcmFolderAcl -Path $script:Root -Rules $script:Rules -Protect | Should -BeFalse
         Test-HcmFolderAcl -Path $script:Root -Rules $script:Rules | Should -BeTrue
-    }
-}
-
-Describe 'the repository''s web.config (browsing the working tree as an iisnode app)' {
-    BeforeAll {
-        $script:RootConfig = [xml] (Get-Content -LiteralPath (Join-Path $script:RepoRoot 'web.config') -Raw)
-        $script:SiteConfigs = @(Get-ChildItem -LiteralPath (Join-Path $script:RepoRoot 'sites') -Filter 'web.config' -Recurse -File)
-    }
-
-    It 'has the same iisnode security settings as <Site>' -ForEach @(
-        Get-ChildItem -LiteralPath (Join-Path (Join-Path $PSScriptRoot '../..') 'sites') -Filter 'web.config' -Recurse -File | ForEach-Object { @{ Site = $_.Directory.Name; Path = $_.FullName } }
-    ) {
-        $site = [xml] (Get-Content -LiteralPath $Path -Raw)
-        foreach ($attribute in @('nodeProcessCountPerApplication', 'loggingEnabled', 'devErrorsEnabled', 'debuggingEnabled', 'watchedFiles')) {
-            $script:RootConfig.configuration.'system.webServer'.iisnode.GetAttribute($attribute) | Should -Be $site.configuration.'system.webServer'.iisnode.GetAttribute($attribute) -Because "iisnode $attribute"
-        }
-        $hidden = @($script:RootConfig.configuration.'system.webServer'.security.requestFiltering.hiddenSegments.add.segment)
-        foreach ($segment in @($site.configuration.'system.webServer'.security.requestFiltering.hiddenSegments.add.segment)) { $hidden | Should -Contain $segment }
-        $script:RootConfig.configuration.'system.webServer'.webSocket.enabled | Should -Be 'false'
-        $script:RootConfig.configuration.'system.webServer'.httpErrors.existingResponse | Should -Be $site.configuration.'system.webServer'.httpErrors.existingResponse
-    }
-
-    It 'hides the working tree''s sources, build and tooling, sets no PORT, and rewrites to an entry that exists' {
-        $hidden = @($script:RootConfig.configuration.'system.webServer'.security.requestFiltering.hiddenSegments.add.segment)
-        foreach ($segment in @('.git', 'src', 'test', 'dist', 'scripts', 'tools', 'node_modules', 'iisnode')) { $hidden | Should -Contain $segment }
-        @($script:RootConfig.configuration.appSettings.add.key) | Should -Not -Contain 'PORT'
-        $target = $script:RootConfig.configuration.'system.webServer'.rewrite.rules.rule.action.url
-        Test-Path -LiteralPath (Join-Path $script:RepoRoot $target) | Should -BeTrue
-        $script:RootConfig.configuration.'system.webServer'.handlers.add.path | Should -Be ([System.IO.Path]::GetFileName($target))
-        $script:SiteConfigs.Count | Should -BeGreaterThan 0
     }
 }

@@ -33,7 +33,7 @@ Describe 'Install-HybridConnectionManager.ps1 with a prerequisite missing' {
     }
 
     It 'stops before changing anything when <Case>, saying what to install and where' -ForEach @(
-        @{ Case = 'IIS is not installed'; Check = 'IIS (W3SVC)'; Says = 'Install-WindowsFeature Web-Server,Web-Scripting-Tools'; Break = { $global:HcmFakeIis.Services.Remove('W3SVC') } }
+        @{ Case = 'IIS is not installed'; Check = 'IIS (W3SVC)'; Says = 'Install-WindowsFeature Web-Server,Web-AppInit,Web-Scripting-Tools'; Break = { $global:HcmFakeIis.Services.Remove('W3SVC') } }
         @{ Case = 'W3SVC is stopped'; Check = 'IIS (W3SVC)'; Says = 'W3SVC is Stopped. Start IIS: "Start-Service WAS, W3SVC"'; Break = { $global:HcmFakeIis.Services['W3SVC'] = 'Stopped' } }
         @{ Case = 'iisnode is not registered'; Check = 'iisnode'; Says = 'module iisnode is not registered in IIS. Install iisnode for IIS (the x64 MSI) from https://github.com/Azure/iisnode/releases'; Break = { $global:HcmFakeIis.Modules.Remove('iisnode') } }
         @{ Case = 'URL Rewrite is not installed'; Check = 'URL Rewrite'; Says = 'Install URL Rewrite 2.1 for IIS from https://www.iis.net/downloads/microsoft/url-rewrite'; Break = { $global:HcmFakeIis.Modules.Remove('RewriteModule') } }
@@ -55,7 +55,7 @@ Describe 'Install-HybridConnectionManager.ps1 with a prerequisite missing' {
     It 'names Windows 10/11''s optional feature when Application Initialization is missing there' {
         Mock Get-Command -ModuleName HybridConnectionManager -ParameterFilter { $Name -eq 'Get-WindowsFeature' } { $null }
         Mock Get-WindowsOptionalFeature -ModuleName HybridConnectionManager { [pscustomobject]@{ FeatureName = $FeatureName; State = 'Disabled' } }
-        { Invoke-Install } | Should -Throw -ErrorId 'HcmPrerequisiteMissing' -ExpectedMessage '*IIS-ApplicationInit is not installed*"Enable-WindowsOptionalFeature -Online -FeatureName IIS-ApplicationInit" on Windows 10/11*'
+        { Invoke-Install } | Should -Throw -ErrorId 'HcmPrerequisiteMissing' -ExpectedMessage '*IIS-ApplicationInit is not installed*"Enable-WindowsOptionalFeature -Online -All -FeatureName IIS-ApplicationDevelopment,IIS-ApplicationInit" on Windows 10/11*'
         Should -Invoke Get-WindowsOptionalFeature -ModuleName HybridConnectionManager -Times 1 -Exactly -ParameterFilter { $Online -and $FeatureName -eq 'IIS-ApplicationInit' }
         Should -Invoke Get-WindowsFeature -ModuleName HybridConnectionManager -Times 0 -Exactly
     }

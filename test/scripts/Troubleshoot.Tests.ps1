@@ -21,7 +21,9 @@ BeforeAll {
             Set-HcmAppPool -Name $site.appPool | Out-Null
             Set-HcmWebSite -Name $site.site -AppPool $site.appPool -PhysicalPath $folder -Port $site.port | Out-Null
             Set-HcmSiteBinding -Name $site.site -Port $site.port | Out-Null
+            Set-HcmSectionUnlock -Site $site.site | Out-Null
         }
+        Set-HcmWatchdog -InstallPath $InstallPath -HcmHome $HcmHome -Port $manifest.listener.port | Out-Null
     }
 
     function Start-Demo([string] $HcmHome) {
@@ -89,7 +91,7 @@ Describe 'Test-HybridConnectionManager.ps1 on a working installation' {
         $names = @($checks | ForEach-Object Name)
         foreach ($name in @('Administrator', 'IIS (W3SVC)', 'iisnode', 'URL Rewrite', 'Application Initialization', 'Node.js', 'IIS role', 'Service WAS', 'Service W3SVC',
                 'manifest', 'site MicrosoftAzureBizTalkHybridListener', 'MicrosoftAzureBizTalkHybridListener started', 'MicrosoftAzureBizTalkHybridListener configuration',
-                'Rapid-fail protection', 'Event logs (IIS, WAS)', 'Errors in HCM_HOME\logs')) {
+                'Rapid-fail protection', 'Event logs (IIS, WAS)', 'Errors in HCM_HOME\logs', 'Listener watchdog', 'Listener crashes')) {
             $names | Should -Contain $name
         }
         @($names | Where-Object { $_ -like 'hybrid connection *' }).Count | Should -BeGreaterThan 0

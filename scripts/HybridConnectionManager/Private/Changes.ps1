@@ -25,6 +25,8 @@ function Undo-HcmCreated {
             switch ($created.Resource) {
                 'WebSite' { Remove-Website -Name $created.Name -Confirm:$false }
                 'AppPool' { Remove-WebAppPool -Name $created.Name -Confirm:$false }
+                'SectionUnlock' { [void] (Remove-HcmSectionUnlock -Site $created.Name -Confirm:$false) }
+                'Watchdog' { [void] (Remove-HcmWatchdog -Confirm:$false) }
                 'Connector' { [void] (Invoke-HcmCli -InstallPath $Context.CliPath -Arguments @('remove', $created.Name) -HcmHome $Context.HcmHome -NodePath $Context.NodePath) }
                 'SiteFolder' { Remove-Item -LiteralPath $created.Name -Recurse -Force }
                 'HomeFolder' { Remove-Item -LiteralPath $created.Name -Recurse -Force }

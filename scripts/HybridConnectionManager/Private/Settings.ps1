@@ -17,7 +17,7 @@ $script:AppPoolProperties = @(
     [pscustomobject]@{ Name = 'StartMode'; Path = '@startMode'; Value = 'AlwaysRunning'; Alternatives = @('1') }
     [pscustomobject]@{ Name = 'AutoStart'; Path = '@autoStart'; Value = 'True' }
     [pscustomobject]@{ Name = 'PeriodicRestartTime'; Path = 'recycling/periodicRestart/@time'; Value = '00:00:00' }        # no 29-hour recycle
-    [pscustomobject]@{ Name = 'RapidFailProtection'; Path = 'failure/@rapidFailProtection'; Value = 'True' }              # a crash loop stops the pool; Test-HybridConnectionManager.ps1 reports it
+    [pscustomobject]@{ Name = 'RapidFailProtection'; Path = 'failure/@rapidFailProtection'; Value = 'True' }              # IIS's default: guards against w3wp crashes only (a node.exe crash does not crash w3wp; the watchdog task handles those)
     [pscustomobject]@{ Name = 'RapidFailProtectionInterval'; Path = 'failure/@rapidFailProtectionInterval'; Value = '00:05:00' }
     [pscustomobject]@{ Name = 'RapidFailProtectionMaxCrashes'; Path = 'failure/@rapidFailProtectionMaxCrashes'; Value = '5' }
 )

@@ -1,6 +1,7 @@
 # App pools (HybridListenerAppPool, HybridAppPoolnnn): read, compare, converge. Every pool gets the
 # values of $script:AppPoolProperties: NetworkService, No Managed Code, AlwaysRunning, no idle
-# timeout, no periodic recycling, rapid-fail protection on (5 crashes in 5 minutes stop the pool).
+# timeout, no periodic recycling, rapid-fail protection left on as IIS has it (it counts w3wp crashes;
+# when node.exe crashes w3wp does not, so it never triggers for that: the listener watchdog does).
 
 function Get-HcmAppPool {
     <#

@@ -30,15 +30,19 @@ function ConvertTo-HcmSetupArgument {
 }
 
 function Install-HcmSite {
-    # One site, converged: its folder's web.config appSettings, its pool, the site, its bindings, started.
+    # One site, converged: its web.config (from the template), <handlers> unlocked for it, its pool,
+    # the site, its bindings, started.
     [CmdletBinding(SupportsShouldProcess = $true)]
     param(
         [Parameter(Mandatory = $true)][string] $Site, [Parameter(Mandatory = $true)][string] $AppPool, [Parameter(Mandatory = $true)][int] $Port,
         [Parameter(Mandatory = $true)][string] $Folder, [Parameter(Mandatory = $true)][string] $HcmHome,
+        [Parameter(Mandatory = $true)][string] $TemplatePath, [Parameter(Mandatory = $true)][string] $NodePath,
         [Parameter(Mandatory = $true)][AllowEmptyCollection()][System.Collections.ArrayList] $Journal, [ref] $Step
     )
     $Step.Value = "writing $Site's web.config"
-    Set-HcmAppSetting -ConfigPath (Join-Path $Folder 'web.config') -Settings @{ HCM_HOME = $HcmHome; HCM_SITE_NAME = $Site }
+    Set-HcmSiteConfig -ConfigPath (Join-Path $Folder 'web.config') -TemplatePath $TemplatePath -Settings @{ HCM_HOME = $HcmHome; HCM_SITE_NAME = $Site } -NodePath $NodePath
+    $Step.Value = "unlocking sections for $Site"
+    Add-HcmCreated -Journal $Journal -Change (Set-HcmSectionUnlock -Site $Site)
     $Step.Value = "app pool $AppPool"
     Add-HcmCreated -Journal $Journal -Change (Set-HcmAppPool -Name $AppPool)
     $Step.Value = "site $Site"

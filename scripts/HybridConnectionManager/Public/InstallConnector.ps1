@@ -11,7 +11,9 @@ function Install-HcmConnector {
        restricts HCM_HOME to administrators and NetworkService before any secret is written.
     3. Runs `hcm setup --json`, which names the connector, its app pool and port and writes the manifest.
     4. Converges, each by Get/Test/Set, the listener and connector app pools and sites (loopback
-       bindings, preloadEnabled, appSettings in each site's web.config) and starts them.
+       bindings, preloadEnabled, each site's web.config rendered from the product's template with
+       HCM_HOME, HCM_SITE_NAME and the node.exe path, <handlers> unlocked for each site only), the
+       listener watchdog scheduled task, and starts them.
     5. Verifies that the connector's root answers 403.14 and the listener reports Connected, or
        says exactly why not (warnings, and Verified = $false in the result).
     Running it again with the same string changes nothing; the Secondary string switches the key in
@@ -101,12 +103,15 @@ function Install-HcmConnector {
         $setup = Invoke-HcmSetup -Options $options -Context $context -Before $before -Journal $journal
         $listener = $before.Listener
         $sites = Join-Path $InstallPath 'sites'
-        $siteChanges = Install-HcmSite -Site $listener.Site -AppPool $listener.AppPool -Port $listener.Port -Folder (Join-Path $sites $listener.Site) -HcmHome $HcmHome -Journal $journal -Step ([ref] $step)
+        $templates = Join-Path $SourcePath 'sites'
+        $siteChanges = Install-HcmSite -Site $listener.Site -AppPool $listener.AppPool -Port $listener.Port -Folder (Join-Path $sites $listener.Site) -HcmHome $HcmHome -TemplatePath (Join-Path (Join-Path $templates $listener.Site) 'web.config') -NodePath $node -Journal $journal -Step ([ref] $step)
         foreach ($change in @($siteChanges)) { [void] $changes.Add($change) }
+        $step = 'listener watchdog'
+        [void] $changes.Add((Add-HcmCreated -Journal $journal -Change (Set-HcmWatchdog -InstallPath $InstallPath -HcmHome $HcmHome -Port $listener.Port)))
         if ($null -ne $setup) {
             $step = "folder of $($setup.connector)"
             [void] $changes.Add((Add-HcmCreated -Journal $journal -Change (Set-HcmSiteFolder -InstallPath $InstallPath -Site $setup.connector)))
-            $siteChanges = Install-HcmSite -Site $setup.connector -AppPool $setup.appPool -Port ([int] $setup.port) -Folder (Join-Path $sites $setup.connector) -HcmHome $HcmHome -Journal $journal -Step ([ref] $step)
+            $siteChanges = Install-HcmSite -Site $setup.connector -AppPool $setup.appPool -Port ([int] $setup.port) -Folder (Join-Path $sites $setup.connector) -HcmHome $HcmHome -TemplatePath (Join-Path (Join-Path $templates $script:ConnectorTemplate) 'web.config') -NodePath $node -Journal $journal -Step ([ref] $step)
             foreach ($change in @($siteChanges)) { [void] $changes.Add($change) }
         }
         else {

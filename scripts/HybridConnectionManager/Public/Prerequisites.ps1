@@ -1,7 +1,10 @@
 # What must be on the server before anything is installed, each check saying what to install and
 # where to get it. The same checks open the troubleshooting script's report.
 
-$script:IisInstallHint = 'Install IIS with its PowerShell module: on Windows Server "Install-WindowsFeature Web-Server,Web-Scripting-Tools -IncludeManagementTools"; on Windows 10/11 "Enable-WindowsOptionalFeature -Online -All -FeatureName IIS-WebServerRole,IIS-WebServer,IIS-ManagementScriptingTools".'
+# Windows 10/11: -All enables a feature's parents, not the role's usual children (Windows Server's
+# Web-Server installs those by default), so every feature the sites rely on is named.
+$script:ClientIisFeatures = 'IIS-WebServerRole,IIS-WebServer,IIS-CommonHttpFeatures,IIS-StaticContent,IIS-DefaultDocument,IIS-DirectoryBrowsing,IIS-HttpErrors,IIS-Security,IIS-RequestFiltering,IIS-ApplicationDevelopment,IIS-ApplicationInit,IIS-WebServerManagementTools,IIS-ManagementScriptingTools'
+$script:IisInstallHint = 'Install IIS with its PowerShell module: on Windows Server "Install-WindowsFeature Web-Server,Web-AppInit,Web-Scripting-Tools -IncludeManagementTools"; on Windows 10/11 "Enable-WindowsOptionalFeature -Online -All -FeatureName ' + $script:ClientIisFeatures + '".'
 
 function New-HcmCheck {
     # The one shape of every check result: Name, Passed, Detail, Fix (shown as a table).
@@ -53,7 +56,7 @@ function Get-HcmPrerequisite {
     module, iisnode, URL Rewrite and Application Initialization registered in IIS, Node.js 20 or later.
     A failed check's Fix says what to install and where to get it.
     .PARAMETER NodePath
-    node.exe to check; default: the one on PATH (which iisnode also uses).
+    node.exe to check; default: the one on PATH (the installer writes the checked path into each site's web.config for iisnode).
     .OUTPUTS
     HybridConnectionManager.Check objects: Name, Passed, Detail, Fix.
     .EXAMPLE
@@ -88,9 +91,9 @@ function Get-HcmPrerequisite {
     }
 
     $appInit = Get-HcmWindowsFeatureState -ServerFeature 'Web-AppInit' -ClientFeature 'IIS-ApplicationInit'
-    New-HcmCheck -Name 'Application Initialization' -Passed $appInit.Installed -Detail $(if ($appInit.Installed) { "$($appInit.Name) installed" } else { "$($appInit.Name) is not installed (sites would only start on their first request)" }) -Fix 'Install it: "Install-WindowsFeature Web-AppInit" on Windows Server, "Enable-WindowsOptionalFeature -Online -FeatureName IIS-ApplicationInit" on Windows 10/11.'
+    New-HcmCheck -Name 'Application Initialization' -Passed $appInit.Installed -Detail $(if ($appInit.Installed) { "$($appInit.Name) installed" } else { "$($appInit.Name) is not installed (sites would only start on their first request)" }) -Fix 'Install it: "Install-WindowsFeature Web-AppInit" on Windows Server, "Enable-WindowsOptionalFeature -Online -All -FeatureName IIS-ApplicationDevelopment,IIS-ApplicationInit" on Windows 10/11.'
 
-    $nodeFix = "Install Node.js $script:MinimumNodeMajor or later (a supported LTS release) from https://nodejs.org/en/download, on the system PATH (iisnode runs node.exe from it), then run again."
+    $nodeFix = "Install Node.js $script:MinimumNodeMajor or later (a supported LTS release) from https://nodejs.org/en/download, then run again (or give its node.exe with -NodePath; the installer writes that path into each site's web.config for iisnode)."
     $node = Resolve-HcmNodePath -NodePath $NodePath
     if (-not $node) {
         New-HcmCheck -Name 'Node.js' -Passed $false -Detail 'node was not found on PATH' -Fix $nodeFix

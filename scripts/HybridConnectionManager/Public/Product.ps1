@@ -24,7 +24,8 @@ function Get-HcmTreeFile {
 
 function Copy-HcmTree {
     # Copies a folder's files over another's with System.IO only (cmdlets per file would take a
-    # minute on node_modules); -KeepExisting lists file names not to overwrite (a site's web.config).
+    # minute on node_modules); -KeepExisting lists relative paths ('/'-separated) not to overwrite (an
+    # installed site's web.config, which the installer renders from the template afterwards).
     param([Parameter(Mandatory = $true)][string] $Source, [Parameter(Mandatory = $true)][string] $Destination, [string[]] $KeepExisting = @())
     $from = [System.IO.Path]::GetFullPath($Source).TrimEnd('\', '/')
     $to = [System.IO.Path]::GetFullPath($Destination)
@@ -34,7 +35,7 @@ function Copy-HcmTree {
     }
     foreach ($file in [System.IO.Directory]::GetFiles($from, '*', [System.IO.SearchOption]::AllDirectories)) {
         $target = [System.IO.Path]::Combine($to, $file.Substring($from.Length + 1))
-        if ($KeepExisting.Count -gt 0 -and $KeepExisting -contains [System.IO.Path]::GetFileName($file) -and [System.IO.File]::Exists($target)) { continue }
+        if ($KeepExisting.Count -gt 0 -and $KeepExisting -contains $file.Substring($from.Length + 1).Replace('\', '/') -and [System.IO.File]::Exists($target)) { continue }
         [System.IO.File]::Copy($file, $target, $true)
     }
 }
@@ -121,8 +122,9 @@ function Set-HcmProduct {
     .SYNOPSIS
     Copies the build, production node_modules and site folders to InstallPath and writes hcm.cmd; does nothing when already installed.
     .DESCRIPTION
-    Supports -WhatIf and -Confirm. The sites' existing web.config files are kept (they hold the
-    appSettings the installer wrote). Returns Action Created (the folder is new), Updated or None.
+    Supports -WhatIf and -Confirm. The listener's installed web.config is kept here; the installer
+    renders it from the new template next (Set-HcmSiteConfig). Returns Action Created (the folder is
+    new), Updated or None.
     .PARAMETER SourcePath
     The product folder the installer runs from; must hold the build (run "npm ci" there first).
     .PARAMETER InstallPath
@@ -151,7 +153,10 @@ function Set-HcmProduct {
     # Run from the installed copy itself (-SourcePath = -InstallPath): only the shim can be out of date.
     if (-not $samePlace -and $state.SourceStamp -ne $state.InstalledStamp) {
         foreach ($folder in $script:ProductFolders) {
-            Copy-HcmTree -Source (Join-Path $SourcePath $folder) -Destination (Join-Path $InstallPath $folder) -KeepExisting @('web.config')
+            # The listener's installed web.config is rewritten from the template right after (no recycle with template values in between).
+            $keep = @()
+            if ($folder -eq 'sites') { $keep = @('MicrosoftAzureBizTalkHybridListener/web.config') }
+            Copy-HcmTree -Source (Join-Path $SourcePath $folder) -Destination (Join-Path $InstallPath $folder) -KeepExisting $keep
         }
         foreach ($file in $script:ProductFiles) {
             if (Test-Path -LiteralPath (Join-Path $SourcePath $file)) { Copy-Item -LiteralPath (Join-Path $SourcePath $file) -Destination (Join-Path $InstallPath $file) -Force }
@@ -217,7 +222,7 @@ function Set-HcmSiteFolder {
     .SYNOPSIS
     Copies the MicrosoftSqlConnector template to the connector's folder; does nothing when it is up to date.
     .DESCRIPTION
-    Supports -WhatIf and -Confirm. An existing web.config is kept (it holds the site's appSettings).
+    Supports -WhatIf and -Confirm. An existing web.config is kept here; the installer renders it from the template next.
     .PARAMETER InstallPath
     The installed product.
     .PARAMETER Site

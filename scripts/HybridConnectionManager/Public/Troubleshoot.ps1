@@ -38,11 +38,14 @@ function Get-HcmSiteCheck {
         return New-HcmCheck -Name "$Site started" -Passed $false -Detail "$missing missing in IIS" -Fix $reinstall
     }
     $started = ($state.SiteState -eq 'Started' -and $state.AppPoolState -eq 'Started')
-    $fix = "Start-WebAppPool $AppPool; Start-Website $Site. If the pool stops again, rapid-fail protection stopped it: read HCM_HOME\logs\$Site.log for the crash."
+    $fix = "Start-WebAppPool $AppPool; Start-Website $Site. If the pool stops again, rapid-fail protection stopped it after w3wp crashes: read the event logs and HCM_HOME\logs\$Site.log."
     New-HcmCheck -Name "$Site started" -Passed $started -Detail "site $($state.SiteState), app pool $AppPool $($state.AppPoolState)" -Fix $fix
     $drift = @()
     $drift += @((Get-HcmAppPool -Name $AppPool).Properties | Where-Object { -not $_.InState } | ForEach-Object { "$AppPool $($_.Name) is '$($_.Actual)' (want '$($_.Expected)')" })
     $drift += @((Get-HcmWebSite -Name $Site -AppPool $AppPool -PhysicalPath $Folder).Properties | Where-Object { -not $_.InState } | ForEach-Object { "$Site $($_.Name) is '$($_.Actual)' (want '$($_.Expected)')" })
+    $drift += @(Get-HcmSectionUnlock -Site $Site | Where-Object { -not $_.InState } | ForEach-Object { "$($_.Section) is not unlocked for $Site (overrideMode $($_.OverrideMode)): IIS answers 500.19" })
+    $missingNode = Get-HcmSiteNodeDrift -ConfigPath (Join-Path $Folder 'web.config')
+    if ($missingNode) { $drift += "$Site $missingNode" }
     $binding = Get-HcmSiteBinding -Name $Site -Port $Port
     if ($binding.Missing.Count -gt 0 -or $binding.Extra.Count -gt 0) { $drift += "$Site bindings are $($binding.Actual -join ', ') (want $($binding.Expected -join ', '))" }
     New-HcmCheck -Name "$Site configuration" -Passed ($drift.Count -eq 0) -Detail $(if ($drift.Count -eq 0) { 'as installed' } else { $drift -join '; ' }) -Fix $reinstall
@@ -107,7 +110,9 @@ function Test-HcmInstallation {
     The prerequisites, `hcm doctor` (relay reachable, SQL Server login, sites answering, hybrid
     connections Connected), the IIS role and the WAS and W3SVC services, each site and pool
     started and configured as installed, recent IIS/WAS errors in the event logs (including a pool
-    stopped by rapid-fail protection), and errors in HCM_HOME\logs.
+    stopped by rapid-fail protection), each site's <handlers> unlock, the listener watchdog task,
+    crashes of the listener's node.exe (from its own log: iisnode reports them to ETW only), and
+    errors in HCM_HOME\logs.
     .PARAMETER InstallPath
     The installed product (default %ProgramFiles%\HybridConnectionManager).
     .PARAMETER HcmHome
@@ -139,6 +144,8 @@ function Test-HcmInstallation {
             $pools += $site.AppPool
         }
     }
+    if ($null -ne $installation) { Get-HcmWatchdogCheck -InstallPath $InstallPath -HcmHome $HcmHome -Port $installation.Listener.Port }
+    Get-HcmListenerCrashCheck -HcmHome $HcmHome -Site $(if ($null -ne $installation) { $installation.Listener.Site } else { 'MicrosoftAzureBizTalkHybridListener' }) -Hours $Hours
     Get-HcmEventLogCheck -AppPools $pools -Hours $Hours
     Get-HcmLogCheck -HcmHome $HcmHome -Hours $Hours
 }

@@ -35,6 +35,8 @@ function Remove-HcmSite {
         Remove-WebAppPool -Name $AppPool -Confirm:$false
         New-HcmChange -Resource 'AppPool' -Name $AppPool -Action 'Removed'
     }
+    # The per-site unlock of <handlers> goes back to the server's default (Inherit).
+    Remove-HcmSectionUnlock -Site $Site -Confirm:$false
     $folder = Join-Path (Join-Path $InstallPath 'sites') $Site
     if ($Site -match '^MicrosoftSqlConnector_\d{3}$' -and (Test-Path -LiteralPath $folder) -and $PSCmdlet.ShouldProcess($folder, 'Remove site folder')) {
         Remove-Item -LiteralPath $folder -Recurse -Force
@@ -62,7 +64,8 @@ function Uninstall-HcmConnector {
     -Connector: `hcm remove` takes the connector out of the manifest (the listener drops its relay
     connection within 2 s), then its IIS site, app pool and folder are removed. A name the manifest
     no longer knows still removes an IIS site of that name (leftovers of a failed run).
-    -All: every connector as above, connector sites left in IIS, and the listener's site and pool;
+    Each removed site's <handlers> unlock in applicationHost.config is set back to Inherit.
+    -All: every connector as above, connector sites left in IIS, the listener watchdog task, and the listener's site and pool;
     with -RemoveFiles also the product folder and HCM_HOME (manifest and logs).
     Supports -WhatIf and -Confirm (it asks by default; -Confirm:$false does not).
     .PARAMETER Connector
@@ -99,6 +102,7 @@ function Uninstall-HcmConnector {
         $installation = Get-HcmInstallation -InstallPath $InstallPath -HcmHome $HcmHome -NodePath $NodePath
         foreach ($entry in $installation.Connectors) { Remove-HcmConnectorEntry -Selector $entry.Site -InstallPath $InstallPath -HcmHome $HcmHome -NodePath $NodePath }
         foreach ($leftover in @(Get-HcmLeftoverSite -InstallPath $InstallPath)) { Remove-HcmSite -Site $leftover -InstallPath $InstallPath -Confirm:$false }
+        Remove-HcmWatchdog -Confirm:$false
         Remove-HcmSite -Site $installation.Listener.Site -AppPool $installation.Listener.AppPool -InstallPath $InstallPath -Confirm:$false
         if ($RemoveFiles) {
             foreach ($folder in @($InstallPath, $HcmHome)) {

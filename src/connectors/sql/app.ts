@@ -7,6 +7,7 @@ import { errors } from '../../common/errors';
 import { ConnectorContext } from './context';
 import { correlation } from './http/correlation';
 import { errorHandler } from './http/error-handler';
+import { iisnodeRawUrl } from './http/iisnode-raw-url';
 import { discoveryRoutes } from './routes/discovery';
 import { healthRoutes } from './routes/health';
 import { itemReadRoutes } from './routes/items-read';
@@ -29,12 +30,16 @@ const KNOWN_PATHS = [
 export interface AppOptions {
   /** Answer 503 ShuttingDown to new calls (set while the site stops). */
   isStopping?: () => boolean;
+  /** Route on iisnode's raw URL (X-iisnode-UNENCODED_URL); set when running under iisnode. */
+  rawUrlFromIisnode?: boolean;
 }
 
 export function createConnectorApp(ctx: ConnectorContext, options: AppOptions = {}): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // 0. Under iisnode, route on the raw URL the client sent, as the standalone host does.
+  if (options.rawUrlFromIisnode) app.use(iisnodeRawUrl());
   // 1. Correlation id on every response and one access-log line per call.
   app.use(correlation(ctx.logger));
   // 2. Metrics: every request measured by its route template; /metrics for this machine only.

@@ -11,6 +11,7 @@ import { closeServer, LifecycleServer, listen, listenOnIpv6Loopback } from '../.
 import { defaultHome, logDirectory } from '../../config/manifest-store';
 import type { ManifestWatcher } from '../../config/manifest-watcher';
 import { createConnectorApp } from './app';
+import { underIisnode } from './http/iisnode-raw-url';
 import { CatalogCache } from './catalog/catalog-cache';
 import { ConnectorContext } from './context';
 import { Database } from './db/database';
@@ -48,7 +49,7 @@ export class SqlConnectorSite extends LifecycleServer {
     const db = new Database({ logger, failFastMs: options.failFastMs, retryDelayMs: options.retryDelayMs });
     this.context = new ConnectorContext(options.siteName, db, new CatalogCache(db, logger), logger);
     if (options.processMetrics !== false) this.context.metrics.includeProcessMetrics();
-    this.server = http.createServer(createConnectorApp(this.context, { isStopping: () => this.stopping }));
+    this.server = http.createServer(createConnectorApp(this.context, { isStopping: () => this.stopping, rawUrlFromIisnode: underIisnode(process.env) }));
   }
 
   /** The bound TCP address (or the pipe path). */

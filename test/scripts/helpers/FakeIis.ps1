@@ -7,6 +7,9 @@
 # HcmFake*/…-FakeIis*), and Remove-FakeIis clears them in AfterAll.
 
 $global:HcmFakeIisModule = 'HybridConnectionManager'
+$global:HcmFakeRepoRoot = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../../..'))
+. (Join-Path $PSScriptRoot 'FakeIisHttp.ps1')
+. (Join-Path $PSScriptRoot 'FakeIisTasks.ps1')
 $global:HcmFakeTimeSpanKeys = @('processModel/@idleTimeout', 'recycling/periodicRestart/@time', 'failure/@rapidFailProtectionInterval')
 $global:HcmFakeBoolKeys = @('@autoStart', 'failure/@rapidFailProtection', 'processModel/@loadUserProfile', "application[@path='/']/@preloadEnabled", '@serverAutoStart')
 $global:HcmFakeIntKeys = @('failure/@rapidFailProtectionMaxCrashes')
@@ -27,7 +30,11 @@ function global:New-FakeIis {
         # What the sites answer over HTTP (IIS would serve them): per site, an override of status/body.
         Http     = @{}
         Connections = @{}   # entity path -> state the listener's /status reports (default Connected)
+        Unlocks  = @{}      # site -> sections unlocked by <location path="site" overrideMode="Allow"> in applicationHost.config
+        Tasks    = @{}      # scheduled tasks: "<path><name>" -> registration
     }
+    # site -> $true once a request reached its iisnode handler (outside the state the suites snapshot)
+    $global:HcmFakeNodeStarted = @{}
     return $global:HcmFakeIis
 }
 
@@ -79,8 +86,7 @@ function global:New-FakeIisAcl {
 }
 
 function global:Get-FakeSiteResponse {
-    # What IIS would serve on 127.0.0.1:<Port><Path>: a started connector site answers the 403.14
-    # page, the started listener answers /status with every manifest connection.
+    # What IIS would serve on 127.0.0.1:<Port><Path> (FakeIisHttp.ps1 runs the request through the site's web.config).
     param([int] $Port, [string] $Path)
     foreach ($name in $global:HcmFakeIis.Sites.Keys) {
         $site = $global:HcmFakeIis.Sites[$name]
@@ -88,18 +94,27 @@ function global:Get-FakeSiteResponse {
         $pool = $global:HcmFakeIis.Pools[$site.Attributes["application[@path='/']/@applicationPool"]]
         if ($site.State -ne 'Started' -or $null -eq $pool -or $pool.State -ne 'Started') { return [pscustomobject]@{ StatusCode = 503; Body = 'Service Unavailable'; Error = '' } }
         if ($global:HcmFakeIis.Http.ContainsKey($name)) { return $global:HcmFakeIis.Http[$name] }
-        if ($name -like 'MicrosoftSqlConnector_*') {
-            return [pscustomobject]@{ StatusCode = 403; Body = '<html><title>IIS 10.0 Detailed Error - 403.14 - Forbidden</title><h3>HTTP Error 403.14 - Forbidden</h3></html>'; Error = '' }
-        }
-        # The listener serves every connector of the manifest; a test may set another state per entity path.
-        $manifest = Get-Content -LiteralPath (Join-Path $global:HcmFakeIis.HcmHome 'hcm.json') -Raw | ConvertFrom-Json
-        $connections = @($manifest.connectors | ForEach-Object {
-                $state = if ($global:HcmFakeIis.Connections.ContainsKey($_.hybridConnection.entityPath)) { $global:HcmFakeIis.Connections[$_.hybridConnection.entityPath] } else { 'Connected' }
-                @{ name = $_.hybridConnection.entityPath; connector = $_.site; state = $state; since = ''; lastError = $(if ($state -eq 'Connected') { $null } else { 'getaddrinfo ENOTFOUND contoso.servicebus.windows.net' }) }
-            })
-        return [pscustomobject]@{ StatusCode = 200; Body = (@{ hybridConnections = $connections } | ConvertTo-Json -Depth 5); Error = '' }
+        return Invoke-FakeIisPipeline -Site $name -Folder $site.Attributes["application[@path='/']/virtualDirectory[@path='/']/@physicalPath"] -Path $Path
     }
     return [pscustomobject]@{ StatusCode = 0; Body = ''; Error = 'Connection refused (127.0.0.1:{0})' -f $Port }
+}
+
+function global:Assert-FakeIisApphostWrite {
+    # Set-WebConfigurationProperty on applicationHost.config, checked against the IIS facts as IIS
+    # would: the element path and attribute must exist in the schema and the value must parse.
+    param([string] $Kind, [string] $Rest, [string] $Attribute, [string] $Value)
+    $section = if ($Kind -eq 'Pools') { 'system.applicationHost/applicationPools' } else { 'system.applicationHost/sites' }
+    $node = (Get-HcmIisSectionFact -Name $section).schema.collection.item
+    foreach ($segment in @($Rest -split '/(?![^\[]*\])' | Where-Object { $_ })) {
+        $name = $segment -replace '\[.*$', ''
+        if ($node.PSObject.Properties['elements'] -and $node.elements.PSObject.Properties[$name]) { $node = $node.elements.PSObject.Properties[$name].Value }
+        elseif ($node.PSObject.Properties['collection'] -and $node.collection.add -eq $name) { $node = $node.collection.item }
+        else { throw "Unrecognized element '$name' below $section (0x8007000d)." }
+    }
+    $fact = $node.attributes.PSObject.Properties[$Attribute]
+    if ($null -eq $fact) { throw "Unrecognized attribute '$Attribute' of $section/$Rest (0x8007000d)." }
+    $text = if ($fact.Value.type -eq 'bool') { $Value.ToLowerInvariant() } else { $Value }
+    if (-not (Test-HcmIisValue -Attribute $fact.Value -Text $text)) { throw "The value '$Value' is not a valid $($fact.Value.type) for $section/$Rest/@$Attribute (0x8007000d)." }
 }
 
 function global:Register-FakeIisMock {
@@ -107,6 +122,16 @@ function global:Register-FakeIisMock {
     $m = $global:HcmFakeIisModule
     Mock Get-WebConfiguration -ModuleName $m {
         $f = [string] $Filter[0]
+        if ($Metadata) {
+            # A section's override mode at <location path="site">: Allow when a test or the installer unlocked it.
+            $site = [string] $Location[0]
+            $fact = Get-HcmIisSectionFact -Name $f
+            if ($null -eq $fact) { throw "Filter '$f' is not a configuration section (0x80070490)." }
+            $unlocked = $global:HcmFakeIis.Unlocks.ContainsKey($site) -and @($global:HcmFakeIis.Unlocks[$site]) -contains $f
+            $mode = if ($unlocked) { 'Allow' } else { 'Inherit' }
+            $effective = if ($unlocked) { 'Allow' } else { $fact.overrideModeDefault }
+            return [pscustomobject]@{ Metadata = [pscustomobject]@{ overrideMode = $mode; effectiveOverrideMode = $effective } }
+        }
         if ($f -match "^system\.webServer/globalModules/add\[@name='([^']+)'\]$") { if ($global:HcmFakeIis.Modules -contains $Matches[1]) { return [pscustomobject]@{ name = $Matches[1] } } else { return $null } }
         if ($f -eq 'system.applicationHost/sites/site') { return @($global:HcmFakeIis.Sites.Keys | ForEach-Object { [pscustomobject]@{ name = $_ } }) }
         $target = ConvertFrom-FakeIisFilter $f
@@ -120,10 +145,21 @@ function global:Register-FakeIisMock {
         if ($null -eq $item -or -not $item.Attributes.ContainsKey($key)) { return $null }
         ConvertTo-FakeIisValue -Key $key -Text $item.Attributes[$key]
     }
+    Mock Set-WebConfiguration -ModuleName $m {
+        $f = [string] $Filter[0]
+        if ($Metadata -ne 'overrideMode' -or @('Allow', 'Deny', 'Inherit') -notcontains [string] $Value) { throw "FakeIis supports only -Metadata overrideMode -Value Allow|Deny|Inherit (got $Metadata $Value)." }
+        if ($null -eq (Get-HcmIisSectionFact -Name $f)) { throw "Filter '$f' is not a configuration section (0x80070490)." }
+        $site = [string] $Location[0]
+        $list = @()
+        if ($global:HcmFakeIis.Unlocks.ContainsKey($site)) { $list = @($global:HcmFakeIis.Unlocks[$site] | Where-Object { $_ -ne $f }) }
+        if ([string] $Value -eq 'Allow') { $list += $f }
+        if ($list.Count -gt 0) { $global:HcmFakeIis.Unlocks[$site] = $list } else { $global:HcmFakeIis.Unlocks.Remove($site) }
+    }
     Mock Set-WebConfigurationProperty -ModuleName $m {
         $target = ConvertFrom-FakeIisFilter ([string] $Filter[0])
         $item = $global:HcmFakeIis[$target.Kind][$target.Name]
         if ($null -eq $item) { throw "Filter '$($Filter[0])' matches no configuration element." }
+        Assert-FakeIisApphostWrite -Kind $target.Kind -Rest $target.Rest -Attribute $Name -Value ([string] $Value)
         $item.Attributes[(Get-FakeIisKey -Rest $target.Rest -Attribute $Name)] = [string] $Value
     }
     Mock New-WebAppPool -ModuleName $m {
@@ -179,8 +215,11 @@ function global:Register-FakeIisMock {
         $found
     }
     Mock Invoke-HcmSiteRequest -ModuleName $m { Get-FakeSiteResponse -Port $Port -Path $Path }
+    Register-FakeIisTaskMock
 }
 
 function global:Remove-FakeIis {
     Remove-Variable -Name HcmFakeIis -Scope Global -ErrorAction SilentlyContinue
+    Remove-Variable -Name HcmFakeForbiddenPage -Scope Global -ErrorAction SilentlyContinue
+    Remove-Variable -Name HcmFakeConfigChecks, HcmFakeNodeStarted -Scope Global -ErrorAction SilentlyContinue
 }

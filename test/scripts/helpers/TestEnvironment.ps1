@@ -11,6 +11,7 @@ if (-not (Test-Path -LiteralPath (Join-Path $script:RepoRoot 'dist/src/cli/main.
     throw "The build is missing ($script:RepoRoot/dist): run 'npm run build' before the PowerShell tests."
 }
 Import-Module (Join-Path $script:RepoRoot 'test/scripts/stubs/IisWindowsStubs.psm1') -Global -Force
+Import-Module (Join-Path $script:RepoRoot 'test/scripts/stubs/ScheduledTaskStubs.psm1') -Global -Force
 if (-not (Get-Module -Name $script:ModuleName)) { Import-Module $script:ModuleManifest -Global -Force }
 
 function New-TestFolder {

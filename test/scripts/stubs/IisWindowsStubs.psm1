@@ -56,6 +56,21 @@ function Set-WebConfigurationProperty {
     Stop-UnmockedCall $MyInvocation.MyCommand.Name
 }
 
+function Set-WebConfiguration {
+    [CmdletBinding(SupportsShouldProcess = $true, DefaultParameterSetName = 'InputPSObject')]
+    param(
+        [Parameter(ParameterSetName = 'InputPSObject')][Alias('v', 'val')][psobject] $Value,
+        [Parameter(Mandatory = $true, ParameterSetName = 'InputObject', ValueFromPipeline = $true)][object] $InputObject,
+        [string] $Metadata,
+        [string] $Clr,
+        [switch] $Force,
+        [Parameter(ValueFromPipelineByPropertyName = $true)][string[]] $Location,
+        [Parameter(Mandatory = $true, Position = 0, ValueFromPipelineByPropertyName = $true)][string[]] $Filter,
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = $true)][string[]] $PSPath
+    )
+    Stop-UnmockedCall $MyInvocation.MyCommand.Name
+}
+
 function New-WebAppPool {
     [CmdletBinding()]
     param(
@@ -269,6 +284,7 @@ function Get-WinEvent {
 }
 
 Export-ModuleMember -Function @(
+    'Set-WebConfiguration',
     'Get-WebConfiguration', 'Get-WebConfigurationProperty', 'Set-WebConfigurationProperty',
     'New-WebAppPool', 'Remove-WebAppPool', 'Start-WebAppPool', 'Get-WebAppPoolState',
     'New-Website', 'Remove-Website', 'Start-Website', 'Get-WebsiteState',

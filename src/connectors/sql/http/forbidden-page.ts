@@ -1,8 +1,9 @@
 /**
  * IIS's "HTTP Error 403.14 - Forbidden" page: what the 2015 connector site answered at its root (no
  * default document, directory browsing off), minus the physical path IIS's detailed page would
- * show. The same page is the site's custom 403.14 page under IIS (sites/MicrosoftSqlConnector/
- * 403-14.html, checked against this by a test), so the root looks the same with and without IIS.
+ * show. Under IIS the site's web.config sends the root to the app too (IIS's own DirectoryListingModule
+ * sets only a status, which existingResponse="PassThrough" sends with an empty body), so the root looks
+ * the same with and without IIS.
  */
 
 const STYLE = `body{margin:0;font-size:.7em;font-family:Verdana,Arial,Helvetica,sans-serif;}

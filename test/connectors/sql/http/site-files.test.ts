@@ -10,9 +10,8 @@ const webConfig = fs.readFileSync(path.join(siteDir, 'web.config'), 'utf8');
 const withoutComments = webConfig.replace(/<!--[\s\S]*?-->/g, '');
 
 describe('the site template', () => {
-  it('has a custom 403.14 page equal to the one the app serves, without a physical path', () => {
-    const page = fs.readFileSync(path.join(siteDir, '403-14.html'), 'utf8');
-    assert.equal(page, forbiddenPage());
+  it("serves IIS's 403.14 page from the app, without a physical path (IIS would send an empty 403)", () => {
+    const page = forbiddenPage();
     assert.match(page, /HTTP Error 403\.14 - Forbidden/);
     assert.doesNotMatch(page, /Physical Path|[A-Z]:\\|inetpub/i);
   });
@@ -29,12 +28,14 @@ describe('the site template', () => {
     assert.match(withoutComments, /<add segment="iisnode" \/>/);
   });
 
-  it('leaves the root to IIS: no rewrite of "/", no default document, no directory browsing, a custom 403.14', () => {
-    assert.match(withoutComments, /<match url="\^\.\+" \/>/);
+  it('sends every URL, the root included, to the app, whose responses IIS passes through untouched', () => {
+    assert.match(withoutComments, /<match url="\.\*" \/>/);
     assert.match(withoutComments, /<defaultDocument enabled="false" \/>/);
     assert.match(withoutComments, /<directoryBrowse enabled="false" \/>/);
-    assert.match(withoutComments, /<error statusCode="403" subStatusCode="14"[^>]*path="403-14\.html" responseMode="File" \/>/);
-    assert.match(withoutComments, /existingResponse="PassThrough"/);
+    assert.doesNotMatch(withoutComments, /<error\b/);
+    assert.match(withoutComments, /<httpErrors existingResponse="PassThrough" \/>/);
+    assert.match(withoutComments, /promoteServerVars="UNENCODED_URL"/);
+    assert.doesNotMatch(withoutComments, /<webSocket\b/);
   });
 
   it('passes HCM_HOME and HCM_SITE_NAME as appSettings and leaves PORT to iisnode', () => {
