@@ -26,7 +26,8 @@ import { AcceptMessage, installGuards, RequestMessage } from './hyco-guards';
 import { RelayedCall, toRelayedCall } from './relayed-call';
 import { adoptResponseRendezvous } from './response-rendezvous';
 import { classifyRelayError, describeClose } from './relay-errors';
-import { REAL_TIMERS, ReconnectSchedule, Timers, reconnectDelayMs, takeOverReconnects } from './reconnect-schedule';
+import { ReconnectLoop } from './reconnect-loop';
+import type { ReconnectSchedule, Timers } from './reconnect-schedule';
 import { createHybridConnectionToken, listenUri } from './uris';
 import { rejectWebSocketSender } from './websocket-reject';
 
@@ -78,9 +79,7 @@ export class RelayListener extends EventEmitter {
   private server: HycoServer | undefined;
   private closed = false;
   private paused = false;
-  private retryTimer: unknown;
-  /** Attempts since the channel was last open: the reconnect schedule's position. */
-  private failures = 0;
+  private reconnects: ReconnectLoop | undefined;
   private renewTimer: NodeJS.Timeout | undefined;
   private lastRequestMessage: RequestMessage | undefined;
   private readonly waitingForBody = new Map<HycoIncomingMessage, RelayedCall>();
@@ -136,10 +135,19 @@ export class RelayListener extends EventEmitter {
       onHandlerError: (error) => this.handlerError(error),
     });
     server.on('listening', () => this.opened(server));
-    server.on('error', (event: unknown) => this.failed(server, event));
+    server.on('error', (event: unknown) => this.failed(event));
     server.on('request', (request: HycoIncomingMessage, response: HycoServerResponse) => this.request(request, response));
+    this.reconnects = new ReconnectLoop(server, {
+      schedule: this.options.reconnectSchedule,
+      timers: this.options.timers,
+      mayReconnect: () => !this.closed && !this.paused,
+      onScheduled: (delay, failures) => {
+        if (this.currentState !== 'Reconnecting') this.setState('Reconnecting', this.error ?? 'the relay connection closed');
+        this.emit('reconnectScheduled', delay, failures);
+      },
+    });
     this.setState('Connecting', null);
-    this.listenNow(server);
+    this.reconnects.listenNow();
     if (connection.sharedAccessSignature === undefined) {
       this.renewTimer = setInterval(() => this.renewToken(), this.options.tokenRenewMs ?? 20 * 60_000);
       this.renewTimer.unref();
@@ -150,7 +158,7 @@ export class RelayListener extends EventEmitter {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.timers.clearTimeout(this.retryTimer);
+    this.reconnects?.cancel();
     clearInterval(this.renewTimer);
     const server = this.server;
     const channel = server?.controlChannel;
@@ -166,31 +174,6 @@ export class RelayListener extends EventEmitter {
     this.waitingForBody.clear();
     this.setState('Closed', this.error);
     await waitForClose(channel, 2_000);
-  }
-
-  private get timers(): Timers {
-    return this.options.timers ?? REAL_TIMERS;
-  }
-
-  /** Opens a control channel (hyco-https creates it synchronously) and keeps its reconnects ours. */
-  private listenNow(server: HycoServer): void {
-    server.closeRequested = false;
-    server.listen();
-    takeOverReconnects(server, () => this.channelGone(server));
-  }
-
-  /** The channel closed (after a failure, a drop or a refusal): schedule the next attempt unless paused or closed. */
-  private channelGone(server: HycoServer): void {
-    if (this.closed || this.paused) return;
-    this.failures += 1;
-    const delay = (this.options.reconnectSchedule ?? reconnectDelayMs)(this.failures);
-    if (this.currentState !== 'Reconnecting') this.setState('Reconnecting', this.error ?? 'the relay connection closed');
-    this.emit('reconnectScheduled', delay, this.failures);
-    this.timers.clearTimeout(this.retryTimer);
-    this.retryTimer = this.timers.setTimeout(() => {
-      if (this.closed || this.paused) return;
-      this.listenNow(server);
-    }, delay);
   }
 
   private token(): string {
@@ -210,7 +193,7 @@ export class RelayListener extends EventEmitter {
       return;
     }
     this.stats.connects += 1;
-    this.failures = 0;
+    this.reconnects?.connected();
     channel?.once('close', (code: number) => this.channelClosed(server, channel, code));
     this.setState('Connected', null);
     this.logger.info({ event: 'relay-connected' }, `Listening on ${this.what}`);
@@ -223,7 +206,7 @@ export class RelayListener extends EventEmitter {
     this.setState('Reconnecting', message);
   }
 
-  private failed(server: HycoServer, event: unknown): void {
+  private failed(event: unknown): void {
     if (this.closed || this.paused) return;
     const failure = classifyRelayError(event, this.what);
     if (failure.kind === 'transient') {
@@ -232,17 +215,15 @@ export class RelayListener extends EventEmitter {
       return;
     }
     // A rejected key or a missing hybrid connection will not heal in seconds: pause the fast
-    // schedule (channelGone does nothing while paused) and retry on the slow one.
+    // schedule (a closed channel schedules nothing while paused) and retry on the slow one.
     this.paused = true;
     this.logger.error({ event: 'relay-rejected', status: failure.status }, failure.message);
     this.setState('Failed', failure.message);
-    const retryMs = this.options.rejectedRetryMs ?? 60_000;
-    this.timers.clearTimeout(this.retryTimer);
-    this.retryTimer = this.timers.setTimeout(() => {
-      if (this.closed) return;
+    this.reconnects?.retryAfter(this.options.rejectedRetryMs ?? 60_000, () => {
+      if (this.closed) return false;
       this.paused = false;
-      this.listenNow(server);
-    }, retryMs);
+      return true;
+    });
   }
 
   private renewToken(): void {
