@@ -41,7 +41,10 @@ export async function applyConnectorSetup(
   if (existing) {
     const before = canonicalJson(existing);
     // Only the credentials change: the entity path keeps the spelling the connector was set up with.
+    // The relay certificate the listener trusts stays too (`hcm setup --relay-certificate` replaces it).
+    const { trustedCertificate } = existing.hybridConnection;
     existing.hybridConnection = { ...toStoredHybridConnection(hybridConnection), entityPath: existing.hybridConnection.entityPath };
+    if (trustedCertificate !== undefined) existing.hybridConnection.trustedCertificate = trustedCertificate;
     existing.settings = validSettings!;
     return { manifest: next, connector: existing, created: false, changed: canonicalJson(existing) !== before };
   }

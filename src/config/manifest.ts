@@ -28,6 +28,11 @@ export interface StoredHybridConnection {
   key?: string;
   sharedAccessSignature?: string;
   emulator: boolean;
+  /**
+   * A PEM certificate the listener trusts for this relay's wss:// and https:// (the relay emulator's
+   * generated one, from `hcm setup --relay-certificate FILE`), on top of the system's trust.
+   */
+  trustedCertificate?: string;
 }
 
 export interface ConnectorEntry extends SiteEntry {
@@ -85,7 +90,7 @@ function validateSite(value: unknown, where: string, problems: FieldErrors, extr
 function validateHybridConnection(value: unknown, where: string, problems: FieldErrors): StoredHybridConnection | undefined {
   if (!problems.isObject(value, where)) return undefined;
   const v = value as Record<string, unknown>;
-  problems.noUnknownFields(v, where, ['endpoint', 'entityPath', 'keyName', 'key', 'sharedAccessSignature', 'emulator']);
+  problems.noUnknownFields(v, where, ['endpoint', 'entityPath', 'keyName', 'key', 'sharedAccessSignature', 'emulator', 'trustedCertificate']);
   const stored: StoredHybridConnection = {
     endpoint: problems.string(v.endpoint, `${where}.endpoint`),
     entityPath: problems.string(v.entityPath, `${where}.entityPath`),
@@ -93,8 +98,12 @@ function validateHybridConnection(value: unknown, where: string, problems: Field
     key: problems.optionalString(v.key, `${where}.key`),
     sharedAccessSignature: problems.optionalString(v.sharedAccessSignature, `${where}.sharedAccessSignature`),
     emulator: problems.boolean(v.emulator, `${where}.emulator`, false),
+    trustedCertificate: problems.optionalString(v.trustedCertificate, `${where}.trustedCertificate`),
   };
-  for (const name of ['keyName', 'key', 'sharedAccessSignature'] as const) if (stored[name] === undefined) delete stored[name];
+  for (const name of ['keyName', 'key', 'sharedAccessSignature', 'trustedCertificate'] as const) if (stored[name] === undefined) delete stored[name];
+  if (stored.trustedCertificate !== undefined && !stored.trustedCertificate.includes('-----BEGIN CERTIFICATE-----')) {
+    problems.add(`${where}.trustedCertificate`, 'must be a PEM certificate (-----BEGIN CERTIFICATE-----)');
+  }
   if (problems.problems.length === 0) {
     try {
       toHybridConnectionString(stored);

@@ -12,6 +12,7 @@ import { isMetricsPath } from '../common/metrics-endpoint';
 import type { Manifest } from '../config/manifest';
 import type { RelayedCall } from '../relay/relayed-call';
 import { RelayListener } from '../relay/relay-listener';
+import { useRelayConnectionSettings } from '../relay/relay-websocket-options';
 import { forwardCall, sendError } from './forwarding/forward';
 import { connectorPath, correlationIdFor } from './forwarding/request-passes';
 import { HybridConnectionEntry, HybridConnectionStatus } from './hybrid-connection-entry';
@@ -24,6 +25,8 @@ export interface ListenerServiceOptions {
   siteName: string;
   settings?: Partial<ListenerSettings>;
   logger?: Logger;
+  /** PEM certificates trusted for every relay (HCM_RELAY_CA_FILE), besides each connector's own. */
+  trustedCertificates?: string[];
   /** Include the process's own metrics (process_*, nodejs_*) in /metrics (the site does). */
   processMetrics?: boolean;
 }
@@ -50,6 +53,7 @@ export class ListenerService {
 
   /** Brings the listeners in line with the manifest; returns what changed. */
   apply(manifest: Manifest): RouteChanges {
+    this.trustRelayCertificates(manifest);
     const table = routesFromManifest(manifest);
     for (const problem of table.problems) this.logger.error({ event: 'route-unusable' }, problem);
     const current = new Map([...this.entries].map(([key, entry]) => [key, entry.route]));
@@ -100,6 +104,19 @@ export class ListenerService {
     await Promise.all(entries.map((entry) => entry.drained(graceMs)));
     await Promise.all(entries.map((entry) => entry.listener.close()));
     await Promise.all([...this.retiring]);
+  }
+
+  /**
+   * The relays' certificates to trust (the emulator's, in TLS mode): the setting's and each
+   * connector's. Process-wide, because hyco-https's sockets cannot be told apart; a listener that
+   * reconnects after a change uses the new set.
+   */
+  private trustRelayCertificates(manifest: Manifest): void {
+    const certificates = new Set(this.options.trustedCertificates ?? []);
+    for (const connector of manifest.connectors) {
+      if (connector.hybridConnection.trustedCertificate !== undefined) certificates.add(connector.hybridConnection.trustedCertificate);
+    }
+    useRelayConnectionSettings({ trustedCertificates: [...certificates] });
   }
 
   private createListener(route: ListenerRoute): RelayListener {

@@ -9,11 +9,13 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { createLogger, Logger } from '../common/logger';
 import { closeServer, listen, listenOnIpv6Loopback } from '../common/server-lifecycle';
 import { emptyManifest, LISTENER_SITE, Manifest } from '../config/manifest';
 import { defaultHome, logDirectory, readManifest } from '../config/manifest-store';
 import { watchManifest } from '../config/manifest-watcher';
+import { readTrustedCertificates } from '../relay/relay-websocket-options';
 import { ListenerService } from './listener-service';
 import { createLocalSurface } from './local-surface';
 import { listenerSettingsFromEnv } from './settings';
@@ -33,13 +35,19 @@ export interface RunningSite {
   close(): Promise<void>;
 }
 
+/** HCM_RELAY_CA_FILE: PEM files (separated like PATH) trusted for the relay, e.g. the emulator's certificate. */
+function trustedCertificatesFromEnv(env: NodeJS.ProcessEnv): string[] {
+  const files = (env.HCM_RELAY_CA_FILE ?? '').split(path.delimiter).map((file) => file.trim()).filter((file) => file !== '');
+  return readTrustedCertificates(files);
+}
+
 export async function startSite(options: SiteOptions = {}): Promise<RunningSite> {
   const env = options.env ?? process.env;
   const home = defaultHome(env);
   const siteName = env.HCM_SITE_NAME?.trim() || LISTENER_SITE;
   const logger = options.logger ?? createLogger({ name: siteName, logDir: logDirectory(home) });
   const settings = listenerSettingsFromEnv(env);
-  const service = new ListenerService({ siteName, settings, logger, processMetrics: true });
+  const service = new ListenerService({ siteName, settings, logger, processMetrics: true, trustedCertificates: trustedCertificatesFromEnv(env) });
   const manifest = initialManifest(home, logger);
   service.apply(manifest);
   const watcher = watchManifest(home, (changed) => service.apply(changed), {

@@ -104,6 +104,9 @@ function installRelayWebSocket(): void {
   const cached = require.cache[wsPath];
   if (!cached) throw new Error(`hyco-https's ws module was not loaded from ${wsPath}.`);
   cached.exports = RelayWebSocket;
+  // hyco-https's modules keep the ws class they got when first loaded: if something loaded them
+  // before us (a test using the package's index.js), load our own copies that get the subclass.
+  for (const file of ['./lib/HybridConnectionHttpsServer', './lib/_hyco_outgoing']) delete require.cache[hycoRequire.resolve(file)];
 }
 
 installRelayWebSocket();

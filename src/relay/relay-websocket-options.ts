@@ -52,9 +52,13 @@ export interface RelayWebSocketOptions {
 
 let current: RelayConnectionSettings = {};
 
-/** Sets the process-wide settings every later relay socket is opened with. */
-export function useRelayConnectionSettings(settings: RelayConnectionSettings): void {
-  current = { ...settings, trustedCertificates: settings.trustedCertificates ? [...settings.trustedCertificates] : undefined };
+/**
+ * Sets process-wide settings every later relay socket is opened with. Only the fields given change
+ * (pass a field as undefined to clear it), so separate owners (trust, proxy) do not undo each other.
+ */
+export function useRelayConnectionSettings(settings: Partial<RelayConnectionSettings>): void {
+  current = { ...current, ...settings };
+  if (settings.trustedCertificates) current.trustedCertificates = [...settings.trustedCertificates];
 }
 
 export function currentRelayConnectionSettings(): RelayConnectionSettings {

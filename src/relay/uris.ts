@@ -1,6 +1,7 @@
 /**
- * Relay URIs for one hybrid connection, to Azure (wss://ns:443/$hc/…, https://ns/…) or to the
- * local emulator (ws://host:port/$hc/…, http://host:port/…) when UseDevelopmentEmulator=true.
+ * Relay URIs for one hybrid connection: wss://ns[:port]/$hc/… and https://ns[:port]/… (Azure, or
+ * the local emulator in TLS mode with the Endpoint's port), or ws://host:port/$hc/… and
+ * http://host:port/… when UseDevelopmentEmulator=true (the emulator's plain mode).
  */
 import type { HybridConnectionString } from '../config/connection-string';
 import { DEFAULT_EMULATOR_PORT } from '../config/connection-string';
@@ -8,9 +9,15 @@ import { createSasToken, CreateTokenOptions } from './sas';
 
 export type RelayTarget = Pick<HybridConnectionString, 'namespace' | 'port' | 'entityPath' | 'emulator'>;
 
+/**
+ * host:port as a URI authority. An explicit Endpoint port is honoured for wss/https as for ws/http
+ * (the relay emulator in TLS mode, a TLS front on another port); without one, Azure's 443 (written
+ * out for WebSockets, as hyco-https does) or the emulator's 9351.
+ */
 function hostAndPort(target: RelayTarget, secure: boolean): string {
   const host = target.namespace.includes(':') && !target.namespace.startsWith('[') ? `[${target.namespace}]` : target.namespace;
   if (target.emulator) return `${host}:${target.port ?? DEFAULT_EMULATOR_PORT}`;
+  if (target.port !== undefined) return `${host}:${target.port}`;
   return secure ? `${host}:443` : host;
 }
 

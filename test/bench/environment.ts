@@ -42,7 +42,7 @@ export async function startEnvironment(benchRows: number): Promise<BenchEnvironm
     fs.rmSync(home, { recursive: true, force: true });
   };
   try {
-    const relay = await startPrinting(hcmArgs('relay', '--port', '0', '--hybrid-connection', 'sql-orders', '--hybrid-connection', 'echo'), /^(Endpoint=sb:\/\/.*EntityPath=([^;]+).*)$/, 2);
+    const relay = await startPrinting(hcmArgs('relay', '--port', '0', '--no-tls', '--hybrid-connection', 'sql-orders', '--hybrid-connection', 'echo'), /^(Endpoint=sb:\/\/.*EntityPath=([^;]+).*)$/, 2);
     children.push(relay.child);
     const strings = new Map(relay.matches.map((m) => [m[2], m[1]]));
     const database = await startPrinting(hcmArgs('sqlserver', '--port', '0'), /^(Server=127\.0\.0\.1,(\d+);Database=([^;]+);User Id=([^;]+);Password=([^;]+);Encrypt=false)$/);

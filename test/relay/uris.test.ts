@@ -26,6 +26,14 @@ describe('relay URIs', () => {
     assert.equal(tokenAudience(emulator), 'http://127.0.0.1:40123/team/sql-orders');
   });
 
+  it('honours an explicit Endpoint port for wss:// and https:// (the emulator in TLS mode, a front on another port)', () => {
+    const tls = { namespace: '127.0.0.1', port: 40124, entityPath: 'sql-orders', emulator: false };
+    assert.equal(listenUri(tls), 'wss://127.0.0.1:40124/$hc/sql-orders?sb-hc-action=listen');
+    assert.equal(connectUri(tls), 'wss://127.0.0.1:40124/$hc/sql-orders?sb-hc-action=connect');
+    assert.equal(httpUri(tls, '/tables'), 'https://127.0.0.1:40124/sql-orders/tables');
+    assert.equal(listenUri({ ...azure, port: 443 }), hyco.createRelayListenUri(azure.namespace, azure.entityPath));
+  });
+
   it('puts a token in the query URL-encoded', () => {
     const uri = new URL(listenUri(azure, { token: 'SharedAccessSignature sr=a&sig=b' }));
     assert.equal(uri.searchParams.get('sb-hc-token'), 'SharedAccessSignature sr=a&sig=b');

@@ -4,9 +4,11 @@ import { HybridConnectionString, parseConfigurationString } from '../../config/c
 import { findConnector } from '../../config/connector-setup';
 import { toHybridConnectionString } from '../../config/manifest';
 import { readManifest } from '../../config/manifest-store';
+import path from 'node:path';
+import { describeRelayHttpError, relayHttpRequest } from '../../relay/relay-http';
+import { readTrustedCertificates, useRelayConnectionSettings } from '../../relay/relay-websocket-options';
 import { createHybridConnectionToken, httpUri } from '../../relay/uris';
 import { Command, CommandContext, EXIT_FAILURE, EXIT_OK, integerOption, stringOption, UsageError } from '../command';
-import { describeFetchError, httpRequest } from '../http-get';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
@@ -25,15 +27,20 @@ variable HCM_SEND_CONNECTION_STRING, else — for a connector set up against the
 the manifest. A namespace-level string (no EntityPath) is fine: the entity path argument names the
 hybrid connection.
 
+Over https:// the relay's certificate must be trusted: the system's trust, plus --relay-certificate
+FILE, HCM_RELAY_CA_FILE, or the certificate the connector was set up with (hcm setup
+--relay-certificate) — the relay emulator's in TLS mode.
+
 Options:
   --data JSON             request body, sent as application/json (must be valid JSON)
   --connection-string S   a connection string with Send rights
+  --relay-certificate FILE  a PEM certificate to trust for the relay (the emulator's)
   --timeout SECONDS       give up after this long (default 70; the relay itself answers 504 after 60)
   --home DIR              the manifest folder (default: HCM_HOME)
   -h, --help              show this help
 
 Exit codes: 0 a 2xx answer, 1 any other answer or no answer, 2 bad input.`,
-  options: { data: { type: 'string' }, 'connection-string': { type: 'string' }, timeout: { type: 'string' } },
+  options: { data: { type: 'string' }, 'connection-string': { type: 'string' }, timeout: { type: 'string' }, 'relay-certificate': { type: 'string' } },
   maxPositionals: 3,
   async run(context) {
     const [entityPath, methodText, path] = context.positionals;
@@ -50,21 +57,23 @@ Exit codes: 0 a 2xx answer, 1 any other answer or no answer, 2 bad input.`,
       }
     }
     const timeoutMs = (integerOption(context, 'timeout', 1, 3600) ?? 70) * 1000;
-    const target = resolveTarget(context, entityPath);
+    const { target, trusted } = resolveTarget(context, entityPath);
+    useRelayConnectionSettings({ trustedCertificates: trusted });
     const token = createHybridConnectionToken(target, target.keyName!, target.key!, { lifetimeSeconds: 300 });
     const url = httpUri(target, path);
     try {
-      const answer = await httpRequest(url, {
+      const answer = await relayHttpRequest(url, {
         method,
         headers: { ServiceBusAuthorization: token, ...(data !== undefined ? { 'content-type': 'application/json' } : {}) },
         body: data,
         timeoutMs,
       });
       context.print(`HTTP ${answer.status}`);
-      if (answer.body !== '') context.print(prettyBody(answer.body, answer.headers.get('content-type')));
+      const type = answer.headers['content-type'];
+      if (answer.body !== '') context.print(prettyBody(answer.body, typeof type === 'string' ? type : null));
       return answer.status >= 200 && answer.status < 300 ? EXIT_OK : EXIT_FAILURE;
     } catch (error) {
-      context.printError(`hcm call: no answer from ${url.split('?')[0]}: ${describeFetchError(error)}`);
+      context.printError(`hcm call: no answer from ${url.split('?')[0]}: ${describeRelayHttpError(error)}`);
       return EXIT_FAILURE;
     }
   },
@@ -94,14 +103,31 @@ function parseSendString(text: string, entityPath: string, source: string): Hybr
   return parsed;
 }
 
-function resolveTarget(context: CommandContext, entityPath: string): HybridConnectionString {
+/** The certificates to trust: --relay-certificate, HCM_RELAY_CA_FILE, and the connector's own. */
+function trustedCertificates(context: CommandContext, connectorCertificate: string | undefined): string[] {
+  const files = [stringOption(context, 'relay-certificate'), ...(context.env.HCM_RELAY_CA_FILE ?? '').split(path.delimiter)]
+    .map((file) => file?.trim())
+    .filter((file): file is string => file !== undefined && file !== '');
+  let certificates: string[];
+  try {
+    certificates = readTrustedCertificates(files);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  return connectorCertificate === undefined ? certificates : [...certificates, connectorCertificate];
+}
+
+function resolveTarget(context: CommandContext, entityPath: string): { target: HybridConnectionString; trusted: string[] } {
   const given = stringOption(context, 'connection-string');
-  if (given !== undefined) return parseSendString(given, entityPath, '--connection-string');
   const fromEnv = context.env.HCM_SEND_CONNECTION_STRING;
-  if (fromEnv) return parseSendString(fromEnv, entityPath, 'HCM_SEND_CONNECTION_STRING');
-  const connector = findConnector(readManifest(context.home), entityPath);
-  if (connector?.hybridConnection.emulator && connector.hybridConnection.key !== undefined) {
-    return toHybridConnectionString(connector.hybridConnection);
+  const connector = given === undefined && !fromEnv ? findConnector(readManifest(context.home), entityPath) : undefined;
+  const trusted = trustedCertificates(context, connector?.hybridConnection.trustedCertificate);
+  if (given !== undefined) return { target: parseSendString(given, entityPath, '--connection-string'), trusted };
+  if (fromEnv) return { target: parseSendString(fromEnv, entityPath, 'HCM_SEND_CONNECTION_STRING'), trusted };
+  // The emulator's strings carry its root key, which may send: plain mode, or TLS mode with its certificate.
+  const local = connector && (connector.hybridConnection.emulator || connector.hybridConnection.trustedCertificate !== undefined);
+  if (local && connector.hybridConnection.key !== undefined) {
+    return { target: toHybridConnectionString(connector.hybridConnection), trusted };
   }
   throw new UsageError(
     connector

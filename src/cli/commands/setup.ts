@@ -1,7 +1,8 @@
 /** `hcm setup`: the "Listener Setup" step — a SQL connector for a hybrid connection, in the manifest. */
 import { isHcmError } from '../../common/errors';
 import { describeHybridConnection, HybridConnectionString, parseConfigurationString } from '../../config/connection-string';
-import { applyConnectorSetup, ConnectorSetupResult } from '../../config/connector-setup';
+import { applyConnectorSetup, ConnectorSetupResult, findConnectorFor } from '../../config/connector-setup';
+import { readTrustedCertificates } from '../../relay/relay-websocket-options';
 import { updateManifest } from '../../config/manifest-store';
 import { isLoopbackPortFree } from '../../config/names';
 import { SqlConnectorSettings } from '../../config/sql-settings';
@@ -33,6 +34,9 @@ Options:
   --encrypt                    encrypt the connection to SQL Server (TLS)
   --trust-server-certificate   accept the server's certificate without validation
   --allow-query                enable POST /query (allow-listed statements only)
+  --relay-certificate FILE     a PEM certificate the listener trusts for this relay's wss:// (the relay
+                               emulator's in TLS mode, printed by hcm relay); kept in the manifest.
+                               Not needed for Azure. (Every relay: HCM_RELAY_CA_FILE on the listener.)
   --json                       print {"connector","appPool","port","hybridConnection","changed"}
   --home DIR                   the manifest folder (default: HCM_HOME)
   -h, --help                   show this help
@@ -59,14 +63,22 @@ export const setupCommand: Command = {
     encrypt: { type: 'boolean' },
     'trust-server-certificate': { type: 'boolean' },
     'allow-query': { type: 'boolean' },
+    'relay-certificate': { type: 'string' },
     json: { type: 'boolean' },
   },
   async run(context) {
     const { hybridConnection, settings } = await readInput(context);
+    const certificate = readRelayCertificate(context);
     let outcome: ConnectorSetupResult | undefined;
     try {
       await updateManifest(context.home, async (manifest) => {
+        const kept = findConnectorFor(manifest, hybridConnection)?.hybridConnection.trustedCertificate;
         outcome = await applyConnectorSetup(manifest, hybridConnection, settings, isLoopbackPortFree);
+        // An update without the option keeps the certificate trusted before.
+        if (certificate !== undefined && certificate !== kept) {
+          outcome.connector.hybridConnection.trustedCertificate = certificate;
+          outcome.changed = true;
+        }
         return outcome.manifest;
       });
     } catch (error) {
@@ -109,6 +121,16 @@ async function readInput(context: CommandContext): Promise<{ hybridConnection: H
   if (context.options['password-stdin']) settings.password = (await readStdin(context.stdin)).replace(/\r?\n$/, '');
   else if (context.env.HCM_SQL_PASSWORD !== undefined) settings.password = context.env.HCM_SQL_PASSWORD;
   return { hybridConnection, settings };
+}
+
+function readRelayCertificate(context: CommandContext): string | undefined {
+  const file = stringOption(context, 'relay-certificate');
+  if (file === undefined) return undefined;
+  try {
+    return readTrustedCertificates([file])[0];
+  } catch (error) {
+    throw new UsageError(`--relay-certificate: ${(error as Error).message}`);
+  }
 }
 
 function list(text: string | undefined): string[] | undefined {

@@ -27,7 +27,8 @@ function errorText(error: unknown): string {
 }
 
 export async function checkRelayEndpoint(target: HybridConnectionString): Promise<CheckResult> {
-  const port = target.emulator ? target.port! : 443;
+  // An explicit Endpoint port counts (the emulator in either mode, a relay behind a front).
+  const port = target.port ?? 443;
   const name = `relay endpoint ${target.namespace}:${port}`;
   const legacy = 'Only outbound TCP 443 is needed (9350–9354, used by the classic BizTalk Hybrid Connection Manager, are not).';
   try {

@@ -34,7 +34,9 @@ export function requestTarget(url: string | undefined): string {
     .split('&')
     // Only sb-hc-* parameters with a value go; empty segments stay, as Azure keeps them ("?&&&", "?&a=1").
     .filter((piece) => !/^sb-hc-[^=]*=/i.test(piece));
-  return kept.length === 0 ? target.slice(0, question) : `${target.slice(0, question)}?${kept.join('&')}`;
+  const query = kept.join('&');
+  // An empty query ("/hc?") reaches the listener as no query at all, as on Azure.
+  return query === '' ? target.slice(0, question) : `${target.slice(0, question)}?${query}`;
 }
 
 function appendVia(existing: string | undefined, host: string): string {

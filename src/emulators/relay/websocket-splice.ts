@@ -38,9 +38,23 @@ function closeWith(peer: WebSocket, code: number, reason: Buffer, fallback: numb
   setTimeout(() => peer.terminate(), 2000).unref();
 }
 
+/**
+ * Calls `handler` when `ws` RECEIVES a close frame. ws emits 'close' only once the TCP connection
+ * has ended too, which a peer that half-closes (the .NET SDK's HybridConnectionStream.Shutdown)
+ * and keeps reading delays by ws's 30 s close timeout; the other side must hear of it at once,
+ * as on Azure. ws has no public event for it, so this listens to its receiver's 'conclude' (ws 8);
+ * without one the 'close' handlers below still pass the close on, only later.
+ */
+function onCloseFrame(ws: WebSocket, handler: (code: number, reason: Buffer) => void): void {
+  const receiver = (ws as unknown as { _receiver?: { on?(event: 'conclude', listener: (code: number, reason: Buffer) => void): void } })._receiver;
+  receiver?.on?.('conclude', handler);
+}
+
 export function splice(sender: WebSocket, listener: WebSocket, logger: Logger): void {
   forward(sender, listener);
   forward(listener, sender);
+  onCloseFrame(sender, (code, reason) => closeWith(listener, code, reason, 1001));
+  onCloseFrame(listener, (code, reason) => closeWith(sender, code, reason, 1000));
   // Protocol §3.1: the listener hears 1001 when the sender left; the sender 1000 when the listener closed.
   // A listener's abort (no close frame: 1006) reaches the sender as an abort, so its read fails as
   // on Azure (the SDK's ListenerAbortWhileClientReadingTest) instead of ending cleanly with 1000.

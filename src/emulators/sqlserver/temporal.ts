@@ -125,13 +125,22 @@ export function formatOffset(minutes: number): string {
 /** Rounds the time of day to a type's precision, carrying into the next day when it overflows. */
 export function roundForType(type: SqlType, parts: TemporalParts): TemporalParts {
   let unit: number;
-  if (type.name === 'datetime') unit = TICKS_PER_SECOND / 300;
-  else if (type.name === 'smalldatetime') unit = 60 * TICKS_PER_SECOND;
+  if (type.name === 'datetime') {
+    // 1/300 s in integer arithmetic: .995 must become .997 and .994 .993, as SQL Server documents
+    // (a double division lands .995 a hair below the half and rounds it down).
+    let units = Math.floor((Math.round(parts.time) * 3 + 50_000) / 100_000);
+    let days = parts.days;
+    if (units >= 86_400 * 300) {
+      units -= 86_400 * 300;
+      days += 1;
+    }
+    return { ...parts, days, time: Math.round((units * 100_000) / 3) };
+  }
+  if (type.name === 'smalldatetime') unit = 60 * TICKS_PER_SECOND;
   else if (type.name === 'date') return { ...parts, time: 0 };
   else unit = 10 ** (7 - (type.scale ?? 7));
   let time = Math.round(parts.time / unit) * unit;
   let days = parts.days;
-  if (type.name === 'datetime') time = Math.round(time);
   if (time >= TICKS_PER_DAY) {
     time -= TICKS_PER_DAY;
     if (type.name !== 'time') days += 1;

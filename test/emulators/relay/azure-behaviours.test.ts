@@ -2,8 +2,8 @@
  * Where the emulator once differed from Azure Relay, spoken on the wire as Microsoft's own clients
  * speak it (azure-relay-dotnet's tests, which pass against Azure): a raw WebSocket connect with no
  * sb-hc-action, the AllowedListeners/DisallowedListeners routing headers, the query strings of the
- * SDK's QueryString test, a listener that aborts a spliced socket, the runtime-information GET, and
- * a listener's rejection text passed exactly. (Token grace: control-channel.test.ts; a response
+ * SDK's QueryString test, a listener that aborts a spliced socket, a sender that half-closes, the
+ * runtime-information GET, and a listener's rejection text passed exactly. (Token grace: control-channel.test.ts; a response
  * rendezvous closed between requests under --strict: http-senders.test.ts.)
  */
 import assert from 'node:assert/strict';
@@ -80,6 +80,7 @@ describe('the relay emulator behaves as Azure does for Microsoft\'s clients', ()
       ['?foo=bar&', '?foo=bar&'],
       ['?&foo=bar', '?&foo=bar'],
       ['?sb-hc-id=1', ''],
+      ['?', ''],
       ['?sb-hc-id=1&custom=value', '?custom=value'],
       ['?custom=value&sb-hc-id=1', '?custom=value'],
       ['?sb-hc-undefined', '?sb-hc-undefined'],
@@ -109,6 +110,20 @@ describe('the relay emulator behaves as Azure does for Microsoft\'s clients', ()
     accepted.ws.terminate();
     const closed = await sender.closed;
     assert.equal(closed.code, 1006, 'no close frame reached the sender: its read fails');
+  });
+
+  it('passes a sender\'s half-close (a close frame, the TCP connection kept, as the .NET SDK\'s Shutdown) to the listener at once', { timeout: 15_000 }, async (t) => {
+    const h = await RelayHarness.start(t, { hybridConnections: [{ name: 'half' }] });
+    const listener = await h.plainListener('half');
+    const senderOpen = h.connect(`ws://127.0.0.1:${h.port}/$hc/half?sb-hc-action=connect`, { ServiceBusAuthorization: h.token('half') });
+    const { accept } = await listener.nextJson();
+    const accepted = await h.connect(accept.address);
+    const sender = await senderOpen;
+    // The sender reads nothing more, so its TCP connection stays open (ws would wait 30 s for it).
+    (sender.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    sender.ws.close(1000, 'Shutdown');
+    const closed = await accepted.closed;
+    assert.deepEqual([closed.code, closed.reason], [1000, 'Shutdown']);
   });
 
   it('passes a listener\'s rejection status and description to the WebSocket sender exactly', async (t) => {

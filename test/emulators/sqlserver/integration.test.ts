@@ -15,6 +15,7 @@ import { bulkSuite } from './suites/bulk';
 import { errorsSuite } from './suites/errors';
 import { languageSuite } from './suites/language';
 import { exactValuesSuite } from './suites/exact-values';
+import { sessionSemanticsSuite } from './suites/session-semantics';
 
 for (const definition of TARGETS) {
   describe(`mssql against ${definition.name}`, { skip: definition.unavailable }, () => {
@@ -36,5 +37,6 @@ for (const definition of TARGETS) {
     describe('error numbers and texts', () => errorsSuite(context));
     describe('the wider T-SQL language', () => languageSuite(context));
     describe('exact decimals and datetimeoffset instants', () => exactValuesSuite(context));
+    describe('session semantics: dates, SET options, temporary objects, concurrency', () => sessionSemanticsSuite(context));
   });
 }

@@ -9,15 +9,21 @@ import { sqlErrors } from '../tsql/sql-error';
 import { formatDate, formatTime, parseTemporal, TemporalParts, toStoredTemporal, DAYS_TO_1900, TICKS_PER_SECOND, civilFromDays } from '../temporal';
 import { decodeCp1252, encodeCp1252 } from '../protocol/types/cp1252';
 import { formatScaled, readScaled, rescale, storedScaled } from '../exact-decimal';
+import { DateSettings, parseDateString } from '../date-string';
+import { US_ENGLISH } from '../languages';
+
+/** SQL Server's defaults for a us_english login; sessions pass their own (SET DATEFORMAT/LANGUAGE). */
+export const DEFAULT_DATE_SETTINGS: DateSettings = { dateFormat: 'mdy', language: US_ENGLISH };
 
 const INTEGER_RANGES: Record<string, [bigint, bigint]> = {
   tinyint: [0n, 255n], smallint: [-32768n, 32767n], int: [-2147483648n, 2147483647n], bigint: [-(2n ** 63n), 2n ** 63n - 1n],
 };
 
-export function convertValue(value: StoredValue, from: SqlType | null, to: SqlType, style?: number, tryCast = false): StoredValue {
+export function convertValue(value: StoredValue, from: SqlType | null, to: SqlType, style?: number, tryCast = false,
+  settings: DateSettings = DEFAULT_DATE_SETTINGS): StoredValue {
   if (value === null) return null;
   try {
-    return convert(value, from ?? inferType(value), to, style);
+    return convert(value, from ?? inferType(value), to, style, settings, from === null);
   } catch (error) {
     if (tryCast) return null;
     throw error;
@@ -32,7 +38,7 @@ export function inferType(value: StoredValue): SqlType {
   return { name: 'nvarchar', length: Math.max(1, String(value).length) };
 }
 
-function convert(value: Exclude<StoredValue, null>, from: SqlType, to: SqlType, style?: number): StoredValue {
+function convert(value: Exclude<StoredValue, null>, from: SqlType, to: SqlType, style: number | undefined, settings: DateSettings, untyped: boolean): StoredValue {
   switch (typeFamily(to)) {
     case 'integer': return toInteger(value, from, to);
     case 'bit': return toBit(value, from);
@@ -40,7 +46,7 @@ function convert(value: Exclude<StoredValue, null>, from: SqlType, to: SqlType, 
     case 'approximate': return toApproximate(value, from, to);
     case 'string': return toText(value, from, to, style);
     case 'binary': return toBinary(value, from, to);
-    case 'temporal': return toTemporal(value, from, to);
+    case 'temporal': return toTemporal(value, from, to, settings, untyped);
     default: return toGuid(value, from);
   }
 }
@@ -198,9 +204,12 @@ function toBinary(value: Exclude<StoredValue, null>, from: SqlType, to: SqlType)
   return Buffer.from(bytes);
 }
 
-function toTemporal(value: Exclude<StoredValue, null>, from: SqlType, to: SqlType): StoredValue {
+function toTemporal(value: Exclude<StoredValue, null>, from: SqlType, to: SqlType, settings: DateSettings, untyped: boolean): StoredValue {
   let parts: TemporalParts | undefined;
-  if (typeof value === 'string') parts = parseTemporal(value);
+  // Character input follows SQL Server's string rules (date-string.ts); a temporal value, or an
+  // untyped one in the stand-in's own stored form, is read as stored.
+  if (typeof value === 'string' && typeFamily(from) === 'string' && !untyped) parts = parseDateString(value, to, settings, from.name);
+  else if (typeof value === 'string') parts = parseTemporal(value) ?? parseDateString(value, to, settings);
   else if (typeof value === 'number' || typeof value === 'bigint') {
     if (to.name !== 'datetime' && to.name !== 'smalldatetime') throw sqlErrors.conversionError(from.name, to.name);
     const days = Number(value);
@@ -228,9 +237,9 @@ function toGuid(value: Exclude<StoredValue, null>, from: SqlType): StoredValue {
 }
 
 /** Converts a value for storage in a column or variable of `to` (implicit conversion on INSERT/SET). */
-export function coerceForStorage(value: StoredValue, to: SqlType, from?: SqlType | null): StoredValue {
+export function coerceForStorage(value: StoredValue, to: SqlType, from?: SqlType | null, settings?: DateSettings): StoredValue {
   if (value === null) return null;
   if (to.name === 'rowversion') return value;
-  return convertValue(value, from ?? null, to);
+  return convertValue(value, from ?? null, to, undefined, false, settings);
 }
 

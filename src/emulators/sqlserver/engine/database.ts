@@ -12,7 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadSqlite, SqliteDatabase } from './sqlite-loader';
 import { WriteLock } from './write-lock';
-import { Catalog, createCatalogTables, loadCatalog } from './catalog';
+import type { StoredValue } from '../sql-type';
+import { Catalog, createCatalogTables, loadCatalog, ProcedureDefinition } from './catalog';
 
 export interface DatabaseOptions {
   /** Keep the data in this file; without it the data lives in a temporary file owned by the stand-in. */
@@ -23,6 +24,15 @@ export class StandInDatabase {
   readonly writeLock = new WriteLock();
   /** Next identity value per table (lower-case name), shared by all sessions; see identity UDFs. */
   readonly identityCounters = new Map<string, bigint>();
+  /**
+   * ##global temporary procedures: visible to every session, dropped when the session that made
+   * them ends (SQL Server also waits for sessions still running one; calls here are short).
+   */
+  readonly globalProcedures = new Map<string, { definition: ProcedureDefinition; owner: object }>();
+  /** Live sessions, for sys.dm_exec_sessions. */
+  readonly sessions = new Set<{ sessionRow(): StoredValue[] }>();
+  /** tempdb object ids are negative on SQL Server; temporary procedures take the next one. */
+  nextTempObjectId = -1_000_000_003;
   /** @@DBTS: the last rowversion handed out. */
   rowversion = 0n;
   private file = '';

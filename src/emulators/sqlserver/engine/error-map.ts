@@ -15,7 +15,7 @@ export function toSqlError(error: unknown, statement: StatementKind, database: s
   const message = err.message ?? String(error);
   if (message.startsWith(PAYLOAD_PREFIX)) return fromPayload(message.slice(PAYLOAD_PREFIX.length).split(PAYLOAD_SEPARATOR), database);
   const notNull = /^NOT NULL constraint failed: ([^.]+)\.(.+)$/.exec(message);
-  if (notNull) return sqlErrors.nullNotAllowed(notNull[2], `${database}.dbo.${notNull[1]}`, statement === 'UPDATE' ? 'UPDATE' : 'INSERT');
+  if (notNull) return sqlErrors.nullNotAllowed(notNull[2], `${home(database, notNull[1])}.dbo.${notNull[1]}`, statement === 'UPDATE' ? 'UPDATE' : 'INSERT');
   const unique = /^UNIQUE constraint failed: ([^.]+)\./.exec(message);
   if (unique) return sqlErrors.duplicateKey('PRIMARY KEY', `PK_${unique[1]}`, `dbo.${unique[1]}`, '?');
   const table = /no such table: (?:main\.|temp\.)?(.+)$/.exec(message);
@@ -25,6 +25,11 @@ export function toSqlError(error: unknown, statement: StatementKind, database: s
   if (/integer overflow/i.test(message)) return sqlErrors.arithmeticOverflow('int');
   if (err.code === 'SQLITE_BUSY' || err.code === 'SQLITE_LOCKED') return sqlErrors.lockTimeout();
   return sqlErrors.internal(message);
+}
+
+/** #temporary tables live in tempdb, and SQL Server's messages say so. */
+function home(database: string, table: string): string {
+  return /(^|\.)#/.test(table) ? 'tempdb' : database;
 }
 
 function fromPayload(fields: string[], database: string): SqlError {
@@ -40,11 +45,11 @@ function fromPayload(fields: string[], database: string): SqlError {
     }
     case '547': {
       const [statement, kind, constraint, table, column] = rest;
-      return sqlErrors.constraintConflict(statement, kind, constraint, database, table, column || undefined);
+      return sqlErrors.constraintConflict(statement, kind, constraint, home(database, table), table, column || undefined);
     }
     case '2628': {
       const [table, column, value] = rest;
-      return sqlErrors.truncation(`${database}.${table}`, column, value);
+      return sqlErrors.truncation(`${home(database, table)}.${table}`, column, value);
     }
     default:
       return sqlErrors.internal(fields.join(' '));

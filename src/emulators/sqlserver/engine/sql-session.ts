@@ -8,12 +8,18 @@
 import { randomBytes } from 'node:crypto';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-loader';
 import type { StandInDatabase } from './database';
-import type { Catalog, TableDefinition } from './catalog';
+import { META_TABLE } from './catalog';
+import type { Catalog, ProcedureDefinition, TableDefinition } from './catalog';
 import { registerFunctions } from './functions/register';
 import { VariableFrames } from './variables';
 import { ParameterList, positionalParameters, TranslationContext } from '../tsql/translate/context';
-import { INT, SqlType, StoredValue, SYSNAME } from '../sql-type';
+import type { StoredValue } from '../sql-type';
 import { sqlErrors, SqlError } from '../tsql/sql-error';
+import { initialOptions, nullByDefault, ODBC_OPTIONS, SessionOptions } from './session-options';
+import type { DateSettings } from '../date-string';
+import { dmExecSessionsRow } from './session-views';
+import { sessionValue, systemValue } from './session-values';
+import { nowParts, toStoredTemporal } from '../temporal';
 
 export interface ServerInfo {
   databaseName: string;
@@ -26,25 +32,33 @@ export interface SessionIdentity {
   login: string;
   appName: string;
   hostName: string;
+  /** LOGIN7's fODBC: the client expects ODBC's ANSI defaults (SqlClient, ODBC, sqlcmd); tedious does not set it. */
+  odbc?: boolean;
+  /** The TDS version the client's LOGIN7 asked for (MS-TDS 2.2.6.4), when it came over TDS. */
+  tdsVersion?: number;
 }
 
-export interface SessionOptions {
-  nocount: boolean;
-  xactAbort: boolean;
-  /** LOCK_TIMEOUT in milliseconds; -1 waits without limit (SQL Server's default). */
-  lockTimeout: number;
-  identityInsert?: string;
-  textSize: number;
-}
+export type { SessionOptions } from './session-options';
 
-const NUMERIC_38_0: SqlType = { name: 'numeric', precision: 38, scale: 0 };
+function savepointName(name: string): string {
+  return `"sp_${name.replace(/"/g, '""')}"`;
+}
 
 export class SqlSession {
   readonly db: SqliteDatabase;
   readonly variables = new VariableFrames();
   readonly tempTables = new Map<string, TableDefinition>();
+  /** #temporary procedures: this session's only, gone when it ends or is reset. */
+  readonly tempProcedures = new Map<string, ProcedureDefinition>();
   readonly prepared = new Map<number, { declarations: string; statement: string }>();
-  options: SessionOptions = { nocount: false, xactAbort: false, lockTimeout: -1, textSize: 2_147_483_647 };
+  options: SessionOptions;
+  /**
+   * What sp_reset_connection restores: the options as the login left them. A client without the
+   * ODBC flag (tedious) configures its session in its first batch, so for it that batch's result
+   * counts as the login's (a reset on SQL Server gives tedious back its ANSI_NULLS ON).
+   */
+  private loginOptions: SessionOptions;
+  private loginBatchPending: boolean;
   tranCount = 0;
   descriptor = Buffer.alloc(8);
   /** @@IDENTITY: the last identity value this session inserted, in any scope. */
@@ -58,23 +72,62 @@ export class SqlSession {
   /** The error a CATCH block is handling (ERROR_NUMBER(), ERROR_MESSAGE(), …). */
   caught: SqlError | undefined;
   nestLevel = 0;
+  private readonly loginTime = toStoredTemporal({ name: 'datetime' }, nowParts(false));
   nextHandle = 1;
+  /** Holds the database's write lock until the explicit transaction ends. */
   private writeTransaction = false;
+  private readonly pendingSavepoints: string[] = [];
+  /** The savepoints of the open SQLite transaction, oldest first (see upgradeToWriter). */
+  private readonly savepoints: string[] = [];
   private lastCatalog: Catalog | undefined;
   private readonly statements = new Map<string, SqliteStatement>();
 
   constructor(readonly store: StandInDatabase, readonly server: ServerInfo, readonly identityInfo: SessionIdentity, public database: string) {
+    this.options = initialOptions(identityInfo.odbc === false ? 0 : ODBC_OPTIONS);
+    this.loginOptions = { ...this.options };
+    this.loginBatchPending = identityInfo.odbc === false;
     this.db = store.connect();
+    store.sessions.add(this);
     registerFunctions(this.db, {
       database: store,
       // Functions run inside a SQLite statement, which may not start another on this connection:
       // they read the catalog the statement was translated with.
       catalog: () => this.lastCatalog ?? this.catalog(),
-      tempObject: (name) => this.tempTables.get(name.toLowerCase()),
+      tempObject: (name) => this.tempTables.get(name.toLowerCase()) ?? this.procedure(name),
       databaseName: database,
       serverName: server.serverName,
       recordIdentity: (value) => { this.pendingIdentity = value; },
+      dateSettings: () => this.dateSettings,
+      dateFirst: () => this.options.dateFirst,
     });
+  }
+
+  /** A procedure by name: ##global and #temporary ones from tempdb, others from the database. */
+  procedure(name: string): ProcedureDefinition | undefined {
+    const key = name.toLowerCase();
+    if (key.startsWith('##')) return this.store.globalProcedures.get(key)?.definition;
+    if (key.startsWith('#')) return this.tempProcedures.get(key);
+    return this.catalog().procedure(name);
+  }
+
+  private dropGlobalProcedures(): void {
+    for (const [name, entry] of this.store.globalProcedures) if (entry.owner === this) this.store.globalProcedures.delete(name);
+  }
+
+  get dateSettings(): DateSettings {
+    return { dateFormat: this.options.dateFormat, language: this.options.language };
+  }
+
+  sessionRow(): StoredValue[] {
+    return dmExecSessionsRow({ ...this.identityInfo, loginTime: this.loginTime, options: this.options, isolationLevel: this.options.isolationLevel,
+      openTransactions: this.tranCount, rowCount: this.rowCount, busy: false });
+  }
+
+  /** A batch ended: the first one of a client without the ODBC flag sets the login's options. */
+  batchEnded(): void {
+    if (!this.loginBatchPending) return;
+    this.loginBatchPending = false;
+    this.loginOptions = { ...this.options };
   }
 
   catalog(): Catalog {
@@ -107,67 +160,30 @@ export class SqlSession {
       tempTables: this.tempTables,
       database: this.database,
       variable: (name) => this.variables.get(name),
-      system: (name) => this.systemValue(name),
-      sessionValue: (name) => this.sessionValue(name),
+      system: (name) => systemValue(this, name),
+      sessionValue: (name) => sessionValue(this, name),
+      nullByDefault: nullByDefault(this.options),
+      sessionRows: () => [...this.store.sessions].map((session) => session.sessionRow()),
     };
   }
 
-  private systemValue(name: string): { type: SqlType; get: () => StoredValue } | undefined {
-    const values: Record<string, [SqlType, () => StoredValue]> = {
-      '@@IDENTITY': [NUMERIC_38_0, () => this.identity],
-      '@@ROWCOUNT': [INT, () => this.rowCount],
-      '@@TRANCOUNT': [INT, () => this.tranCount],
-      '@@ERROR': [INT, () => this.lastError],
-      '@@SPID': [{ name: 'smallint' }, () => this.identityInfo.spid],
-      '@@VERSION': [{ name: 'nvarchar', length: 300 }, () => this.server.version],
-      '@@SERVERNAME': [SYSNAME, () => this.server.serverName],
-      '@@SERVICENAME': [SYSNAME, () => 'MSSQLSERVER'],
-      '@@LANGUAGE': [SYSNAME, () => 'us_english'],
-      '@@LOCK_TIMEOUT': [INT, () => this.options.lockTimeout],
-      '@@NESTLEVEL': [INT, () => this.nestLevel],
-      '@@MAX_PRECISION': [{ name: 'tinyint' }, () => 38],
-      '@@DATEFIRST': [{ name: 'tinyint' }, () => 7],
-      '@@TEXTSIZE': [INT, () => this.options.textSize],
-      '@@FETCH_STATUS': [INT, () => -1],
-      '@@OPTIONS': [INT, () => 5496],
-      '@@MICROSOFTVERSION': [INT, () => 268_436_456],
-      '@@DBTS': [{ name: 'varbinary', length: 8 }, () => Buffer.from(this.store.rowversion.toString(16).padStart(16, '0'), 'hex')],
-    };
-    const found = values[name.toUpperCase()];
-    return found ? { type: found[0], get: found[1] } : undefined;
-  }
-
-  private sessionValue(name: string): { type: SqlType; get: () => StoredValue } | undefined {
-    const caught = () => this.caught;
-    const values: Record<string, [SqlType, () => StoredValue]> = {
-      SCOPE_IDENTITY: [NUMERIC_38_0, () => this.scopeIdentity],
-      LOGIN: [SYSNAME, () => this.identityInfo.login],
-      HOST_NAME: [SYSNAME, () => this.identityInfo.hostName],
-      APP_NAME: [SYSNAME, () => this.identityInfo.appName],
-      ERROR_NUMBER: [INT, () => caught()?.number ?? null],
-      ERROR_MESSAGE: [{ name: 'nvarchar', length: 4000 }, () => caught()?.message ?? null],
-      ERROR_SEVERITY: [INT, () => caught()?.severity ?? null],
-      ERROR_STATE: [INT, () => caught()?.state ?? null],
-      ERROR_LINE: [INT, () => caught()?.lineNumber ?? null],
-      ERROR_PROCEDURE: [SYSNAME, () => caught()?.procName || null],
-      XACT_STATE: [{ name: 'smallint' }, () => (this.tranCount > 0 ? 1 : 0)],
-    };
-    const found = values[name];
-    return found ? { type: found[0], get: found[1] } : undefined;
-  }
-
+  /** Whether ROLLBACK TRANSACTION <name> may mean a savepoint (one was saved or data changed). */
   get inWriteTransaction(): boolean {
-    return this.writeTransaction;
+    return this.db.inTransaction || this.pendingSavepoints.length > 0;
   }
 
   /**
    * Runs `fn` (synchronous SQLite work) with write access. Inside an explicit transaction the
    * SQLite transaction stays open until COMMIT/ROLLBACK and a failed statement is undone alone
    * (a savepoint around it); otherwise the statement commits or rolls back on its own.
+   * `tempOnly` work (the session's own #temporary tables) does not queue for the database's write
+   * lock: SQLite keeps temporary tables in a per-connection database, so another session's open
+   * transaction never blocks it, as on SQL Server.
    */
-  async write<T>(signal: AbortSignal, fn: () => T): Promise<T> {
+  async write<T>(signal: AbortSignal, fn: () => T, tempOnly = false): Promise<T> {
     if (this.tranCount > 0) {
-      await this.openWriteTransaction(signal);
+      if (tempOnly) this.openDeferredTransaction();
+      else await this.openWriteTransaction(signal);
       this.db.exec('SAVEPOINT "__hcm_statement"');
       try {
         const result = fn();
@@ -178,9 +194,9 @@ export class SqlSession {
         throw error;
       }
     }
-    await this.store.writeLock.acquire(this, this.options.lockTimeout, signal);
+    if (!tempOnly) await this.store.writeLock.acquire(this, this.options.lockTimeout, signal);
     try {
-      this.db.exec('BEGIN IMMEDIATE');
+      this.db.exec(tempOnly ? 'BEGIN' : 'BEGIN IMMEDIATE');
       try {
         const result = fn();
         this.db.exec('COMMIT');
@@ -190,15 +206,58 @@ export class SqlSession {
         throw error;
       }
     } finally {
-      this.store.writeLock.release(this);
+      if (!tempOnly) this.store.writeLock.release(this);
     }
+  }
+
+  /** The explicit transaction's SQLite transaction, without the write lock (temporary objects only). */
+  private openDeferredTransaction(): void {
+    if (this.db.inTransaction) return;
+    this.db.exec('BEGIN');
+    this.flushSavepoints();
   }
 
   async openWriteTransaction(signal: AbortSignal): Promise<void> {
     if (this.writeTransaction) return;
     await this.store.writeLock.acquire(this, this.options.lockTimeout, signal);
-    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      if (!this.db.inTransaction) {
+        this.db.exec('BEGIN IMMEDIATE');
+        this.flushSavepoints();
+      } else this.upgradeToWriter();
+    } catch (error) {
+      this.store.writeLock.release(this);
+      throw error;
+    }
     this.writeTransaction = true;
+  }
+
+  /**
+   * After #temp-only work the SQLite transaction is open already and reads the snapshot of its
+   * first read. When another session committed since, SQLite refuses that snapshot its write lock
+   * (SQLITE_BUSY_SNAPSHOT), where SQL Server under READ_COMMITTED_SNAPSHOT would simply go on. So
+   * the stand-in commits the #temp work done so far (visible to this session only) and goes on
+   * from the latest data, saving the transaction's savepoints again; a later ROLLBACK then undoes
+   * the database's changes but not that earlier #temp work.
+   */
+  private upgradeToWriter(): void {
+    try {
+      this.db.exec(`UPDATE "${META_TABLE}" SET value = value WHERE key = 'nextObjectId'`);
+      return;
+    } catch (error) {
+      if (!/^SQLITE_BUSY/.test(String((error as { code?: string }).code))) throw error;
+    }
+    this.db.exec('COMMIT');
+    this.db.exec('BEGIN IMMEDIATE');
+    for (const name of this.savepoints) this.db.exec(`SAVEPOINT ${savepointName(name)}`);
+  }
+
+  /** SAVE TRANSACTIONs issued before anything changed become SQLite savepoints when a change does. */
+  private flushSavepoints(): void {
+    for (const name of this.pendingSavepoints.splice(0)) {
+      this.db.exec(`SAVEPOINT ${savepointName(name)}`);
+      this.savepoints.push(name);
+    }
   }
 
   /** BEGIN TRANSACTION: returns the new descriptor when this starts the outermost transaction. */
@@ -214,7 +273,7 @@ export class SqlSession {
     if (this.tranCount === 0) throw sqlErrors.commitWithoutBegin();
     this.tranCount -= 1;
     if (this.tranCount > 0) return undefined;
-    if (this.writeTransaction) this.db.exec('COMMIT');
+    if (this.db.inTransaction) this.db.exec('COMMIT');
     return this.endTransaction();
   }
 
@@ -222,27 +281,41 @@ export class SqlSession {
   rollback(): Buffer | undefined {
     if (this.tranCount === 0) throw sqlErrors.rollbackWithoutBegin();
     this.tranCount = 0;
-    if (this.writeTransaction && this.db.inTransaction) this.db.exec('ROLLBACK');
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
     return this.endTransaction();
   }
 
-  async savepoint(name: string, signal: AbortSignal): Promise<void> {
-    await this.openWriteTransaction(signal);
-    this.db.exec(`SAVEPOINT "sp_${name.replace(/"/g, '""')}"`);
+  /**
+   * SAVE TRANSACTION: needs no lock (on SQL Server it takes none). Before the transaction has
+   * changed anything it is only remembered; see flushSavepoints.
+   */
+  async savepoint(name: string, _signal: AbortSignal): Promise<void> {
+    if (!this.db.inTransaction) return void this.pendingSavepoints.push(name);
+    this.db.exec(`SAVEPOINT ${savepointName(name)}`);
+    this.savepoints.push(name);
   }
 
   rollbackTo(name: string): void {
-    if (!this.writeTransaction) throw sqlErrors.noSavepoint(name);
+    const pending = this.pendingSavepoints.lastIndexOf(name);
+    if (pending >= 0) {
+      // Nothing changed since it was saved; later savepoints go, this one stays (as in SQL Server).
+      this.pendingSavepoints.splice(pending + 1);
+      return;
+    }
+    if (!this.db.inTransaction) throw sqlErrors.noSavepoint(name);
     try {
-      this.db.exec(`ROLLBACK TO "sp_${name.replace(/"/g, '""')}"`);
+      this.db.exec(`ROLLBACK TO ${savepointName(name)}`);
     } catch {
       throw sqlErrors.noSavepoint(name);
     }
+    this.savepoints.splice(this.savepoints.lastIndexOf(name) + 1);
   }
 
   private endTransaction(): Buffer {
     const ended = this.descriptor;
     this.writeTransaction = false;
+    this.pendingSavepoints.length = 0;
+    this.savepoints.length = 0;
     this.descriptor = Buffer.alloc(8);
     this.store.writeLock.release(this);
     return ended;
@@ -252,7 +325,7 @@ export class SqlSession {
   reset(): void {
     if (this.tranCount > 0) this.rollback();
     this.variables.clear();
-    this.options = { nocount: false, xactAbort: false, lockTimeout: -1, textSize: 2_147_483_647 };
+    this.options = { ...this.loginOptions };
     for (const name of this.tempTables.keys()) {
       try {
         this.db.exec(`DROP TABLE IF EXISTS temp."${name.replace(/"/g, '""')}"`);
@@ -261,6 +334,8 @@ export class SqlSession {
       }
     }
     this.tempTables.clear();
+    this.tempProcedures.clear();
+    this.dropGlobalProcedures();
     this.prepared.clear();
     this.identity = null;
     this.scopeIdentity = null;
@@ -271,6 +346,9 @@ export class SqlSession {
     try {
       if (this.tranCount > 0) this.rollback();
     } finally {
+      this.tempProcedures.clear();
+      this.dropGlobalProcedures();
+      this.store.sessions.delete(this);
       this.store.writeLock.release(this);
       this.statements.clear();
       this.store.disconnect(this.db);

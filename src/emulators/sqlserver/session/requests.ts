@@ -22,6 +22,7 @@ export const handleSqlBatch: RequestHandler = async (session, message, response)
   const { text } = readSqlBatch(message.payload);
   const executor = new Executor(session, response);
   await executor.runBatch(text);
+  session.batchEnded();
   response.finish('done', executor.hadError);
 };
 
@@ -69,6 +70,8 @@ export const handleTransactionManager: RequestHandler = async (session, message,
   await executor.guard(async () => {
     switch (request.requestType) {
       case TransactionRequest.BeginXact: {
+        // TM_BEGIN_XACT's isolation level (0: unchanged) numbers the levels as sys.dm_exec_sessions does.
+        if (request.isolationLevel) session.options.isolationLevel = request.isolationLevel;
         const descriptor = session.begin();
         if (descriptor) response.transactionChanged('begin', descriptor);
         break;

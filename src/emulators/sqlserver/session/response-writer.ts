@@ -88,6 +88,10 @@ export class ResponseWriter implements ResultSink {
     this.writer.write(writeTextEnvChange(EnvChangeType.Database, newName, oldName));
   }
 
+  languageChanged(newName: string, oldName: string): void {
+    this.writer.write(writeTextEnvChange(EnvChangeType.Language, newName, oldName));
+  }
+
   resetConnectionAck(): void {
     this.writer.write(writeBinaryEnvChange(EnvChangeType.ResetConnectionAck, Buffer.alloc(0), Buffer.alloc(0)));
   }

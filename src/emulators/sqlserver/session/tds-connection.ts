@@ -50,6 +50,9 @@ const STATES: Record<HandshakeState, Partial<Record<number, StateHandler>>> = {
 /** Largest request a logged-in client may send (bulk loads arrive as one message). */
 const MAX_REQUEST_BYTES = 256 * 1024 * 1024;
 
+/** LOGIN7 OptionFlags2 fODBC (MS-TDS 2.2.6.4): the client wants ODBC's ANSI session defaults. */
+const LOGIN7_ODBC = 0x02;
+
 export class TdsConnection {
   state: HandshakeState = 'awaitingPrelogin';
   session: SqlSession | undefined;
@@ -122,7 +125,7 @@ export class TdsConnection {
     this.writer.packetSize = packetSize;
     this.reader.maxPacketSize = packetSize;
     this.reader.maxMessageBytes = MAX_REQUEST_BYTES;
-    this.session = new SqlSession(store, server, { spid: this.context.nextSpid(), login: request.userName, appName: request.appName, hostName: request.hostName }, server.databaseName);
+    this.session = new SqlSession(store, server, { spid: this.context.nextSpid(), login: request.userName, appName: request.appName, hostName: request.hostName, odbc: (request.optionFlags2 & LOGIN7_ODBC) !== 0, tdsVersion: request.tdsVersion }, server.databaseName);
     this.state = 'loggedIn';
   }
 

@@ -12,6 +12,8 @@ export class SqlError extends Error {
   procName = '';
   /** True once a position was attached; errors found while running get their statement's line. */
   located = false;
+  /** Messages SQL Server sends right after this one (1911 is followed by 1750, say). */
+  followedBy: SqlError[] = [];
 
   constructor(
     readonly number: number,
@@ -28,6 +30,12 @@ export class SqlError extends Error {
     this.lineNumber = line;
     this.procName = procName;
     this.located = true;
+    for (const next of this.followedBy) next.at(line, procName);
+    return this;
+  }
+
+  followWith(next: SqlError): this {
+    this.followedBy.push(next);
     return this;
   }
 }

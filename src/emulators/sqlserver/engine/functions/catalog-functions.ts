@@ -7,10 +7,11 @@ import type { Catalog, CatalogObject } from '../catalog';
 import type { StandInDatabase } from '../database';
 import { tokenize } from '../../tsql/lexer';
 import { Cursor } from '../../tsql/parser/cursor';
+import type { DateSessionHost } from './date-functions';
 
 type Value = null | number | bigint | string | Buffer;
 
-export interface FunctionHost {
+export interface FunctionHost extends DateSessionHost {
   database: StandInDatabase;
   catalog(): Catalog;
   tempObject(name: string): CatalogObject | undefined;

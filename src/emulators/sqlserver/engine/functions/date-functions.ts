@@ -1,12 +1,15 @@
 /**
  * DATEADD, DATEDIFF, DATEPART, DATENAME, EOMONTH, DATEFROMPARTS, ISDATE and the clock functions
  * over the stored text form of dates (temporal.ts). DATEDIFF counts boundaries crossed, as SQL
- * Server does (DATEDIFF(year, '2024-12-31', '2025-01-01') is 1); weeks start on Sunday
- * (SET DATEFIRST 7, SQL Server's us_english default).
+ * Server does (DATEDIFF(year, '2024-12-31', '2025-01-01') is 1). DATEPART(weekday/week) and
+ * DATENAME follow the session's DATEFIRST and LANGUAGE (sessionDateFunctions); DATEDIFF(week)
+ * counts Sundays whatever DATEFIRST says, as SQL Server's does.
  */
 import { canonicalTypeName, makeType, SqlType } from '../../sql-type';
 import { civilFromDays, daysFromCivil, nowParts, parseTemporal, TemporalParts, TICKS_PER_DAY, TICKS_PER_SECOND, toStoredTemporal } from '../../temporal';
 import { sqlErrors } from '../../tsql/sql-error';
+import { Language, US_ENGLISH } from '../../languages';
+import { DateSettings, parseDateString } from '../../date-string';
 
 type Value = null | number | bigint | string | Buffer;
 
@@ -98,7 +101,13 @@ export function datediff(partName: Value, start: Value, end: Value): Value {
   return unitsSinceEpoch(unit, parts(end)) - unitsSinceEpoch(unit, parts(start));
 }
 
-export function datepart(partName: Value, value: Value): Value {
+/** 0 for the session's first day of the week (DATEFIRST: 1 = Monday … 7 = Sunday). */
+function weekdayIndex(days: number, dateFirst: number): number {
+  const sundayBased = (((days + 1) % 7) + 7) % 7;
+  return (sundayBased - (dateFirst % 7) + 7) % 7;
+}
+
+export function datepart(partName: Value, value: Value, dateFirst = 7): Value {
   if (value === null) return null;
   const unit = part(partName);
   const p = parts(value);
@@ -110,8 +119,8 @@ export function datepart(partName: Value, value: Value): Value {
     case 'month': return month;
     case 'dayofyear': return p.days - daysFromCivil(year, 1, 1) + 1;
     case 'day': return day;
-    case 'week': return Math.floor((p.days - daysFromCivil(year, 1, 1) + ((daysFromCivil(year, 1, 1) + 1) % 7)) / 7) + 1;
-    case 'weekday': return ((p.days + 1) % 7) + 1;
+    case 'week': return Math.floor((p.days - daysFromCivil(year, 1, 1) + weekdayIndex(daysFromCivil(year, 1, 1), dateFirst)) / 7) + 1;
+    case 'weekday': return weekdayIndex(p.days, dateFirst) + 1;
     case 'hour': return Math.floor(secondsOfDay / 3600);
     case 'minute': return Math.floor(secondsOfDay / 60) % 60;
     case 'second': return secondsOfDay % 60;
@@ -129,15 +138,34 @@ export function datepart(partName: Value, value: Value): Value {
   }
 }
 
-const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-
-export function datename(partName: Value, value: Value): Value {
+export function datename(partName: Value, value: Value, language: Language = US_ENGLISH, dateFirst = 7): Value {
   if (value === null) return null;
   const unit = part(partName);
-  if (unit === 'month') return MONTH_NAMES[Number(datepart('month', value)) - 1];
-  if (unit === 'weekday') return DAY_NAMES[Number(datepart('weekday', value)) - 1];
-  return String(datepart(partName, value));
+  if (unit === 'month') return language.months[Number(datepart('month', value)) - 1];
+  if (unit === 'weekday') return language.days[weekdayIndex(parts(value).days, 7)];
+  return String(datepart(partName, value, dateFirst));
+}
+
+export interface DateSessionHost {
+  dateSettings(): DateSettings;
+  dateFirst(): number;
+}
+
+/** The functions whose answers depend on the session's DATEFIRST, LANGUAGE and DATEFORMAT. */
+export function sessionDateFunctions(host: DateSessionHost): Record<string, (...args: Value[]) => Value> {
+  return {
+    hcm_datepart: (partName, value) => datepart(partName, value, host.dateFirst()),
+    hcm_datename: (partName, value) => datename(partName, value, host.dateSettings().language, host.dateFirst()),
+    hcm_isdate: (value) => {
+      if (typeof value !== 'string') return 0;
+      try {
+        parseDateString(value, { name: 'datetime' }, host.dateSettings());
+        return 1;
+      } catch {
+        return 0;
+      }
+    },
+  };
 }
 
 export const DATE_FUNCTIONS: Record<string, (...args: Value[]) => Value> = {
@@ -147,8 +175,8 @@ export const DATE_FUNCTIONS: Record<string, (...args: Value[]) => Value> = {
   },
   hcm_dateadd: dateadd,
   hcm_datediff: datediff,
-  hcm_datepart: datepart,
-  hcm_datename: datename,
+  hcm_datepart: (partName, value) => datepart(partName, value),
+  hcm_datename: (partName, value) => datename(partName, value),
   hcm_eomonth: (value, months) => {
     if (value === null) return null;
     const p = addMonths(parts(value), months === undefined || months === null ? 0 : Number(months));

@@ -12,7 +12,7 @@ import { tokenize } from '../../tsql/lexer';
 import { Cursor } from '../../tsql/parser/cursor';
 import { parseDataType } from '../../tsql/parser/parse-type';
 import { STRING_FUNCTIONS } from './string-functions';
-import { DATE_FUNCTIONS } from './date-functions';
+import { DATE_FUNCTIONS, sessionDateFunctions } from './date-functions';
 import { catalogFunctions, FunctionHost } from './catalog-functions';
 import { ORDERING_FUNCTIONS, registerOrderingAggregates } from './ordering-functions';
 
@@ -30,6 +30,7 @@ export function parseTypeText(text: string): SqlType {
   return type;
 }
 
+// Functions reading DATEFIRST/LANGUAGE/DATEFORMAT stay deterministic: those change between statements only.
 const NONDETERMINISTIC = new Set(['hcm_now', 'hcm_newid', 'hcm_identity', 'hcm_rowversion']);
 
 export function registerFunctions(db: SqliteDatabase, host: FunctionHost): void {
@@ -37,9 +38,10 @@ export function registerFunctions(db: SqliteDatabase, host: FunctionHost): void 
     ...STRING_FUNCTIONS,
     ...DATE_FUNCTIONS,
     ...ORDERING_FUNCTIONS,
+    ...sessionDateFunctions(host),
     ...catalogFunctions(host),
     hcm_cast: (value, to, from, style, tryCast) => convertValue(value, from === null ? null : parseTypeText(String(from)), parseTypeText(String(to)),
-      style === null ? undefined : Number(style), Number(tryCast) === 1),
+      style === null ? undefined : Number(style), Number(tryCast) === 1, host.dateSettings()),
     hcm_newid: () => globalThis.crypto.randomUUID().toUpperCase(),
   };
   for (const [name, fn] of Object.entries(functions)) {

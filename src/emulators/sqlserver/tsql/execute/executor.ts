@@ -18,6 +18,7 @@ import { emitExpression } from '../translate/emit-expression';
 import { convertValue, inferType } from '../../engine/convert';
 import type { SqlType, StoredValue } from '../../sql-type';
 import { STATEMENT_RUNNERS } from './runners';
+import { OPTION_BITS } from '../../engine/session-options';
 
 /** RETURN, BREAK and CONTINUE unwind the statement loop as these. */
 export class ReturnSignal {
@@ -33,6 +34,9 @@ export class CancelledError extends Error {
     this.name = 'CancelledError';
   }
 }
+
+const IMPLICIT_TRANSACTION_KINDS = new Set<Statement['kind']>(['alterTable', 'createIndex', 'createProcedure', 'createTable', 'createView',
+  'delete', 'drop', 'insert', 'insertBulk', 'merge', 'truncate', 'update', 'beginTransaction']);
 
 /** Errors after which SQL Server adds "The statement has been terminated." */
 const TERMINATING = new Set([2627, 2601, 547, 515, 2628, 544, 273]);
@@ -101,6 +105,7 @@ export class Executor {
 
   async runStatement(statement: Statement): Promise<void> {
     try {
+      this.beginImplicitTransaction(statement);
       const runner = STATEMENT_RUNNERS[statement.kind] as (ex: Executor, s: Statement) => Promise<void>;
       await runner(this, statement);
     } catch (error) {
@@ -123,6 +128,19 @@ export class Executor {
     }
   }
 
+  /**
+   * SET IMPLICIT_TRANSACTIONS ON: with no transaction open, the statements SQL Server lists
+   * (ALTER TABLE, CREATE, DELETE, DROP, INSERT, SELECT from a table, TRUNCATE, UPDATE, MERGE,
+   * BEGIN TRANSACTION) first open one, which stays open until COMMIT or ROLLBACK.
+   */
+  private beginImplicitTransaction(statement: Statement): void {
+    if (!(this.session.options.flags & OPTION_BITS.IMPLICIT_TRANSACTIONS) || this.session.tranCount > 0) return;
+    const selectsFromTable = statement.kind === 'select' && statement.query.body.kind === 'select' && statement.query.body.from.length > 0;
+    if (!IMPLICIT_TRANSACTION_KINDS.has(statement.kind) && !selectsFromTable) return;
+    const descriptor = this.session.begin();
+    if (descriptor) this.sink.transactionChanged('begin', descriptor);
+  }
+
   locate(error: SqlError, line: number): SqlError {
     if (!error.located) error.at(line, this.procName);
     else if (!error.procName && this.procName) error.procName = this.procName;
@@ -132,6 +150,7 @@ export class Executor {
   report(error: SqlError): void {
     this.hadError = true;
     this.sink.error(error);
+    for (const next of error.followedBy) this.sink.error(next);
   }
 
   /** A new compiler over the session's current catalog and variables. */
@@ -167,7 +186,7 @@ export class Executor {
   assign(name: string, value: StoredValue, from: SqlType | null): void {
     const slot = this.session.variables.get(name);
     if (!slot) throw sqlErrors.mustDeclareVariable(name);
-    slot.value = convertValue(value, from ?? (value === null ? null : inferType(value)), slot.type);
+    slot.value = convertValue(value, from ?? (value === null ? null : inferType(value)), slot.type, undefined, false, this.session.dateSettings);
   }
 }
 

@@ -28,4 +28,6 @@ export interface ResultSink {
   returnValue(value: { ordinal: number; name: string; type: SqlType; value: StoredValue }): void;
   transactionChanged(event: 'begin' | 'commit' | 'rollback', descriptor: Buffer): void;
   databaseChanged(newName: string, oldName: string): void;
+  /** SET LANGUAGE changed the session's language (ENVCHANGE type 2). */
+  languageChanged?(newName: string, oldName: string): void;
 }

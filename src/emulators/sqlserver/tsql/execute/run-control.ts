@@ -6,6 +6,7 @@ import type { Expr, Statement } from '../ast';
 import { BreakSignal, CancelledError, ContinueSignal, Executor, ReturnSignal } from './executor';
 import { isSqlError, SqlError, sqlErrors } from '../sql-error';
 import { convertValue } from '../../engine/convert';
+import { isolationLevelNumber, OPTION_BITS, setDateFirst, setDateFormat, setFlag, setLanguage } from '../../engine/session-options';
 import { resolveTable } from '../translate/emit-dml';
 import { parseTemporal, TICKS_PER_SECOND } from '../../temporal';
 import { textOf } from '../../protocol/types/value-write';
@@ -17,7 +18,7 @@ export async function runDeclare(ex: Executor, statement: Of<'declare'>): Promis
     const { slot } = ex.session.variables.declare(variable.name, variable.type, null, variable);
     if (variable.init) {
       const { value, type } = ex.evaluate(variable.init);
-      slot.value = convertValue(value, type, variable.type);
+      slot.value = convertValue(value, type, variable.type, undefined, false, ex.session.dateSettings);
     }
   }
 }
@@ -30,10 +31,19 @@ export async function runSetVariable(ex: Executor, statement: Of<'setVariable'>)
   ex.assign(statement.name, value, type);
 }
 
-const IGNORED_OPTIONS = new Set(['ANSI_NULLS', 'ANSI_PADDING', 'ANSI_WARNINGS', 'ANSI_NULL_DFLT_ON', 'ANSI_NULL_DFLT_OFF', 'ANSI_DEFAULTS', 'QUOTED_IDENTIFIER',
-  'ARITHABORT', 'ARITHIGNORE', 'NUMERIC_ROUNDABORT', 'CONCAT_NULL_YIELDS_NULL', 'CURSOR_CLOSE_ON_COMMIT', 'LANGUAGE', 'DATEFORMAT', 'DATEFIRST',
-  'TRANSACTION ISOLATION LEVEL', 'DEADLOCK_PRIORITY', 'STATISTICS', 'STATISTICS IO', 'STATISTICS TIME', 'NOEXEC', 'SHOWPLAN_ALL', 'CONTEXT_INFO',
-  'IMPLICIT_TRANSACTIONS', 'ROWCOUNT', 'FMTONLY', 'NO_BROWSETABLE', 'QUERY_GOVERNOR_COST_LIMIT', 'XACT_ABORT', 'NOCOUNT', 'LOCK_TIMEOUT', 'TEXTSIZE']);
+/** Options accepted without an effect the stand-in could show (it has one isolation level, no plans). */
+const IGNORED_OPTIONS = new Set(['DEADLOCK_PRIORITY', 'STATISTICS', 'STATISTICS IO', 'STATISTICS TIME', 'NOEXEC',
+  'SHOWPLAN_ALL', 'CONTEXT_INFO', 'ROWCOUNT', 'FMTONLY', 'NO_BROWSETABLE', 'QUERY_GOVERNOR_COST_LIMIT']);
+
+/**
+ * SET TEXTSIZE n: 0 restores the default, 4096. -1 (no limit) is what a TDS 7.3+ client sees as -1;
+ * a TDS 7.2 or older client, which has no -1, sees 2147483647 (as tedious's own tests expect of SQL Server).
+ */
+function textSize(value: number, tdsVersion: number | undefined): number {
+  if (value === 0) return 4096;
+  if (value === -1 && tdsVersion !== undefined && tdsVersion < 0x73000000) return 2_147_483_647;
+  return Math.trunc(value);
+}
 
 export async function runSetOption(ex: Executor, statement: Of<'setOption'>): Promise<void> {
   const options = ex.session.options;
@@ -43,17 +53,29 @@ export async function runSetOption(ex: Executor, statement: Of<'setOption'>): Pr
     options.identityInsert = statement.value === 'ON' ? table.name : undefined;
     return;
   }
+  if (statement.option === 'TRANSACTION ISOLATION LEVEL') {
+    options.isolationLevel = isolationLevelNumber(statement.value);
+    return;
+  }
   for (const option of statement.option.split(',')) {
     const on = statement.value === 'ON';
     switch (option) {
-      case 'NOCOUNT': options.nocount = on; break;
-      case 'XACT_ABORT': options.xactAbort = on; break;
       case 'LOCK_TIMEOUT': options.lockTimeout = Number(statement.value); break;
-      case 'TEXTSIZE': options.textSize = Number(statement.value); break;
-      case 'IMPLICIT_TRANSACTIONS': if (on) throw sqlErrors.notSupported('SET IMPLICIT_TRANSACTIONS ON'); break;
+      case 'TEXTSIZE': options.textSize = textSize(Number(statement.value), ex.session.identityInfo.tdsVersion); break;
       case 'FMTONLY': if (on) throw sqlErrors.notSupported('SET FMTONLY ON'); break;
       case 'ROWCOUNT': if (statement.value !== '0') throw sqlErrors.notSupported('SET ROWCOUNT'); break;
+      case 'DATEFORMAT': setDateFormat(options, statement.value); break;
+      case 'DATEFIRST': setDateFirst(options, statement.value); break;
+      case 'LANGUAGE': {
+        const before = options.language.name;
+        const language = setLanguage(options, statement.value);
+        ex.sink.languageChanged?.(language.name, before);
+        ex.sink.info(5703, `Changed language setting to ${language.name}.`, ex.procName, statement.line);
+        break;
+      }
       default:
+        if (statement.value !== 'ON' && statement.value !== 'OFF' && OPTION_BITS[option] !== undefined) throw new SqlError(102, `Incorrect syntax near '${statement.value}'.`, 15, 1);
+        if (setFlag(options, option, on)) break;
         if (!IGNORED_OPTIONS.has(option)) throw new SqlError(195, `'${option}' is not a recognized SET option.`, 15, 5);
     }
   }

@@ -6,7 +6,7 @@
 import type { Statement } from '../ast';
 import { displayName } from '../ast';
 import type { Executor } from './executor';
-import { deleteObject, nextObjectId, saveObject, TableDefinition, Catalog } from '../../engine/catalog';
+import { deleteObject, nextObjectId, saveObject, TableDefinition, Catalog, ProcedureDefinition } from '../../engine/catalog';
 import { addColumn, addConstraint, buildTableDefinition, createTableSql, nowText } from '../translate/emit-ddl';
 import { splitObjectName } from '../translate/emit-from';
 import { quoteIdentifier } from '../translate/context';
@@ -47,26 +47,31 @@ function related(catalog: Catalog, table: TableDefinition): string[] {
 }
 
 export async function runCreateTable(ex: Executor, statement: Statement & { kind: 'createTable' }): Promise<void> {
+  const { object } = splitObjectName(statement.name, ex.session.database);
+  const temporary = object.startsWith('#');
   await ex.session.write(ex.signal, () => {
-    const { object } = splitObjectName(statement.name, ex.session.database);
-    const temporary = object.startsWith('#');
     if (temporary ? ex.session.tempTables.has(object.toLowerCase()) : ex.session.catalog().object(object)) throw sqlErrors.objectExists(object);
     const table = buildTableDefinition(statement, ex.compiler(), temporary ? 0 : nextObjectId(ex.session.db));
     ex.session.db.exec(createTableSql(table));
     if (temporary) {
+      // Lengths (2628/8152) and CHECK constraints hold for #temporary tables as for others; SQL
+      // Server skips FOREIGN KEYs on them (warning 1750), so do the triggers.
       ex.session.tempTables.set(object.toLowerCase(), table);
+      const checked = { ...table, foreignKeys: [] };
+      for (const sql of triggerStatements({ table: checked, catalog: ex.session.catalog(), checkSql: (t, source) => checkSql(ex, t, source) })) ex.session.db.exec(sql);
       return;
     }
     saveObject(ex.session.db, table);
     ex.session.store.identityCounters.delete(table.name.toLowerCase());
     rebuildTriggers(ex, related(ex.session.catalog(), table));
-  });
+  }, temporary);
 }
 
 export async function runDrop(ex: Executor, statement: Statement & { kind: 'drop' }): Promise<void> {
+  const temporaryOnly = statement.objectType !== 'INDEX' && statement.names.every((name) => name.parts[name.parts.length - 1].startsWith('#'));
   await ex.session.write(ex.signal, () => {
     for (const name of statement.names) dropOne(ex, statement, name);
-  });
+  }, temporaryOnly);
 }
 
 function dropOne(ex: Executor, statement: Statement & { kind: 'drop' }, name: { parts: string[]; line: number }): void {
@@ -74,6 +79,12 @@ function dropOne(ex: Executor, statement: Statement & { kind: 'drop' }, name: { 
   const kind = statement.objectType.toLowerCase();
   if (statement.objectType === 'INDEX') return dropIndex(ex, statement, name);
   const { object } = splitObjectName(name, session.database);
+  if (object.startsWith('#') && statement.objectType === 'PROCEDURE') {
+    const key = object.toLowerCase();
+    const found = key.startsWith('##') ? session.store.globalProcedures.delete(key) : session.tempProcedures.delete(key);
+    if (!found && !statement.ifExists) throw sqlErrors.cannotDrop(kind, displayName(name));
+    return;
+  }
   if (object.startsWith('#') && statement.objectType === 'TABLE') {
     if (!session.tempTables.delete(object.toLowerCase())) {
       if (!statement.ifExists) throw sqlErrors.cannotDrop(kind, displayName(name));
@@ -164,6 +175,8 @@ export async function runCreateView(ex: Executor, statement: Statement & { kind:
 }
 
 export async function runCreateProcedure(ex: Executor, statement: Statement & { kind: 'createProcedure' }): Promise<void> {
+  const { object: name } = splitObjectName(statement.name, ex.session.database);
+  if (name.startsWith('#')) return createTemporaryProcedure(ex, statement, name);
   await ex.session.write(ex.signal, () => {
     const { object } = splitObjectName(statement.name, ex.session.database);
     const existing = ex.session.catalog().object(object);
@@ -172,6 +185,18 @@ export async function runCreateProcedure(ex: Executor, statement: Statement & { 
     const parameters = statement.parameters.map((p) => ({ name: p.name, type: p.type, output: p.output, hasDefault: p.defaultValue !== undefined }));
     saveObject(ex.session.db, { kind: 'procedure', schema: 'dbo', name: object, objectId: existing?.objectId ?? nextObjectId(ex.session.db), createdAt: nowText(), parameters, source: statement.source });
   });
+}
+
+/** #p lives in the session, ##p in the database's tempdb map; neither touches the database file. */
+function createTemporaryProcedure(ex: Executor, statement: Statement & { kind: 'createProcedure' }, name: string): void {
+  const session = ex.session;
+  const existing = session.procedure(name);
+  if (existing && !statement.orAlter) throw sqlErrors.objectExists(name);
+  if (!existing && statement.orAlter && /^\s*ALTER\s/i.test(statement.source)) throw sqlErrors.procedureNotFound(name);
+  const parameters = statement.parameters.map((p) => ({ name: p.name, type: p.type, output: p.output, hasDefault: p.defaultValue !== undefined }));
+  const definition: ProcedureDefinition = { kind: 'procedure', schema: 'dbo', name, objectId: existing?.objectId ?? session.store.nextTempObjectId--, createdAt: nowText(), parameters, source: statement.source };
+  if (name.startsWith('##')) session.store.globalProcedures.set(name.toLowerCase(), { definition, owner: session.store.globalProcedures.get(name.toLowerCase())?.owner ?? session });
+  else session.tempProcedures.set(name.toLowerCase(), definition);
 }
 
 export async function runAlterTable(ex: Executor, statement: Statement & { kind: 'alterTable' }): Promise<void> {

@@ -13,6 +13,7 @@ import { INT, SqlType, StoredValue } from '../../sql-type';
 import { tokenize } from '../lexer';
 import { Cursor } from '../parser/cursor';
 import { textOf } from '../../protocol/types/value-write';
+import { SYSTEM_PROCEDURES } from './system-procedures';
 
 export interface CallArgument {
   /** Without '@'; undefined for positional arguments. */
@@ -74,7 +75,17 @@ export async function callProcedure(ex: Executor, name: string, args: CallArgume
       return { returnStatus: 0, outputs: [] };
     default: break;
   }
-  const definition = ex.session.catalog().procedure(plain);
+  const system = SYSTEM_PROCEDURES[plain.toLowerCase()];
+  if (system) {
+    const inProc = ex.inProc;
+    ex.inProc = true;
+    try {
+      return system(ex, args);
+    } finally {
+      ex.inProc = inProc;
+    }
+  }
+  const definition = ex.session.procedure(plain);
   if (!definition) throw sqlErrors.procedureNotFound(name);
   const procedure = parseProcedure(definition.source);
   return runBody(ex, definition.name, procedure.parameters, procedure.body, args);
@@ -97,7 +108,7 @@ async function runBody(ex: Executor, name: string, parameters: ProcedureParamete
       if (argument && !argument.useDefault) ({ value, type } = argument);
       else if (parameter.defaultValue) ({ value, type } = ex.evaluate(parameter.defaultValue));
       else if (!argument || argument.useDefault) throw sqlErrors.missingParameter(name, parameter.name);
-      session.variables.declare(parameter.name, parameter.type, convertValue(value, type, parameter.type));
+      session.variables.declare(parameter.name, parameter.type, convertValue(value, type, parameter.type, undefined, false, session.dateSettings));
     }
     ex.inProc = true;
     ex.procName = name;

@@ -40,7 +40,7 @@ export async function runSelectInto(ex: Executor, statement: Statement & { kind:
     if (temporary) ex.session.tempTables.set(name.toLowerCase(), table);
     else saveObject(ex.session.db, table);
     return Number(info.changes);
-  });
+  }, temporary);
   ex.session.rowCount = changes;
   ex.sink.done({ inProc: ex.inProc, rowCount: ex.session.options.nocount ? undefined : changes, command: CurrentCommand.Select });
 }

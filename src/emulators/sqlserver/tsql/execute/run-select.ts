@@ -32,10 +32,12 @@ export async function runSelect(ex: Executor, statement: Statement & { kind: 'se
   let count = 0;
   try {
     let next = iterator.next();
-    ex.sink.columns(resultColumns(compiled.columns, next.done ? undefined : next.value));
+    const columns = resultColumns(compiled.columns, next.done ? undefined : next.value);
+    ex.sink.columns(columns);
+    const limit = textSizeLimits(columns, ex.session.options.textSize);
     while (!next.done) {
       if (ex.signal.aborted) throw new CancelledError();
-      const wait = ex.sink.row(next.value);
+      const wait = ex.sink.row(limit ? limit(next.value) : next.value);
       count++;
       if (wait) await wait;
       next = iterator.next();
@@ -45,6 +47,25 @@ export async function runSelect(ex: Executor, statement: Statement & { kind: 'se
   }
   ex.session.rowCount = count;
   ex.sink.done({ inProc: ex.inProc, rowCount: ex.session.options.nocount ? undefined : count, command: CurrentCommand.Select });
+}
+
+/**
+ * SET TEXTSIZE: SQL Server cuts (n)varchar(max), varbinary(max), text, ntext and image values in a
+ * SELECT's results to @@TEXTSIZE bytes (an nvarchar character is two). Undefined when nothing is cut.
+ */
+function textSizeLimits(columns: ResultColumn[], textSize: number): ((row: StoredValue[]) => StoredValue[]) | undefined {
+  if (textSize <= 0 || textSize >= 2_147_483_647) return undefined;
+  const large = new Set(['text', 'ntext', 'image']);
+  const limits = columns.map((c) => (c.type.length === MAX_LENGTH || large.has(c.type.name)
+    ? (c.type.name === 'nvarchar' || c.type.name === 'ntext' ? Math.floor(textSize / 2) : textSize) : undefined));
+  if (limits.every((l) => l === undefined)) return undefined;
+  return (row) => row.map((value, i) => {
+    const limit = limits[i];
+    if (limit === undefined || value === null) return value;
+    if (typeof value === 'string' && value.length > limit) return value.slice(0, limit);
+    if (Buffer.isBuffer(value) && value.length > limit) return value.subarray(0, limit);
+    return value;
+  });
 }
 
 /** COLMETADATA columns; a type translation could not know comes from the first row's value. */

@@ -23,7 +23,7 @@ export async function runWrite(ex: Executor, statement: Statement & { kind: 'ins
   } else if (statement.kind === 'update') compiled = compileUpdate(statement, compiler);
   else compiled = compileDelete(statement, compiler);
   ex.session.pendingIdentity = null;
-  const result = await ex.session.write(ex.signal, () => execute(ex.session, compiled));
+  const result = await ex.session.write(ex.signal, () => execute(ex.session, compiled), !!compiled.table.temporary);
   keepIdentity(ex.session);
   ex.session.rowCount = result.changes;
   const count = ex.session.options.nocount ? undefined : result.changes;

@@ -8,6 +8,7 @@ import type { ExecArgument, Statement } from '../ast';
 import { parseExpression } from './parse-expression';
 import { parseDataType } from './parse-type';
 import { sqlErrors } from '../sql-error';
+import { RESERVED, STATEMENT_START } from './reserved-words';
 
 export type ParseStatement = (cursor: Cursor) => Statement;
 
@@ -146,16 +147,30 @@ export function parseExecArguments(cursor: Cursor): ExecArgument[] {
       cursor.next();
     }
     if (cursor.acceptWord('DEFAULT')) arg.useDefault = true;
-    else arg.expr = parseExpression(cursor);
+    else if (isBareWord(cursor)) {
+      // EXEC sp_help int / EXEC p [dbo.Orders]: a procedure argument may be an unquoted name, read as a string.
+      const token = cursor.next();
+      arg.expr = { kind: 'literal', value: token.value, type: { name: 'nvarchar', length: Math.max(1, token.value.length) } } as ExecArgument['expr'];
+    } else arg.expr = parseExpression(cursor);
     if (cursor.acceptWord('OUTPUT', 'OUT')) arg.output = true;
     args.push(arg);
   } while (cursor.acceptPunct(','));
   return args;
 }
 
+function isBareWord(cursor: Cursor): boolean {
+  const token = cursor.peek();
+  const next = cursor.peek(1);
+  const ends = next.kind === 'eof' || (next.kind === 'punct' && (next.value === ',' || next.value === ';')) || (next.kind === 'word' && STATEMENT_START.has(next.value.toUpperCase()))
+    || (next.kind === 'word' && ['OUTPUT', 'OUT'].includes(next.value.toUpperCase()));
+  if (!ends) return false;
+  return token.kind === 'quoted' || (token.kind === 'word' && !RESERVED.has(token.value.toUpperCase()));
+}
+
 function startsArgument(cursor: Cursor): boolean {
   const token = cursor.peek();
   if (['variable', 'number', 'string', 'binary'].includes(token.kind)) return true;
+  if ((token.kind === 'word' && !STATEMENT_START.has(token.value.toUpperCase()) && !RESERVED.has(token.value.toUpperCase())) || token.kind === 'quoted') return isBareWord(cursor);
   if (token.kind === 'operator' && (token.value === '-' || token.value === '+')) return true;
   return cursor.isWord('NULL', 'DEFAULT');
 }

@@ -19,6 +19,10 @@ export interface TranslationContext {
   system(name: string): { type: SqlType; get: () => StoredValue } | undefined;
   /** A value computed when the statement runs (SCOPE_IDENTITY(), @@ROWCOUNT, …). */
   sessionValue(name: string): { type: SqlType; get: () => StoredValue } | undefined;
+  /** Whether CREATE TABLE columns without NULL/NOT NULL allow NULL (ANSI_NULL_DFLT_ON/OFF); true when absent. */
+  nullByDefault?: boolean;
+  /** sys.dm_exec_sessions' rows (every live session). */
+  sessionRows?(): StoredValue[][];
 }
 
 /**

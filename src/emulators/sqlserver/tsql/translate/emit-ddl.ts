@@ -49,7 +49,7 @@ export function addColumn(table: TableDefinition, definition: ColumnDefinition, 
   if (table.columns.some((c) => c.name.toLowerCase() === definition.name.toLowerCase())) {
     throw new SqlError(2705, `Column names in each table must be unique. Column name '${definition.name}' in table '${table.name}' is specified more than once.`);
   }
-  const column: CatalogColumn = { name: definition.name, type: definition.type, nullable: definition.nullable ?? !(definition.primaryKey || definition.identity) };
+  const column: CatalogColumn = { name: definition.name, type: definition.type, nullable: definition.nullable ?? (definition.primaryKey || definition.identity ? false : compiler.tc.nullByDefault ?? true) };
   if (definition.computed) {
     const scope = new Scope([{ alias: table.name, explicitAlias: false, objectName: table.name, sqlAlias: '', columns: table.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable })) }]);
     const typed = emitExpression(definition.computed.expr, compiler.expressionContext(scope));
@@ -91,7 +91,10 @@ function setPrimaryKey(table: TableDefinition, key: KeyConstraint): void {
 export function addConstraint(table: TableDefinition, constraint: TableConstraint, compiler: QueryCompiler): void {
   const known = (name: string) => {
     const column = table.columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
-    if (!column) throw new SqlError(1911, `Column name '${name}' does not exist in the target table or view.`);
+    if (!column) {
+      throw new SqlError(1911, `Column name '${name}' does not exist in the target table or view.`)
+        .followWith(new SqlError(1750, 'Could not create constraint or index. See previous errors.'));
+    }
     return column.name;
   };
   switch (constraint.kind) {

@@ -59,7 +59,9 @@ export function compileInsert(statement: Statement & { kind: 'insert' }, compile
   const explicitIdentity = identityInsert(table.name);
   const writable = table.columns.filter((c) => !c.computedSource);
   let targets: CatalogColumn[];
-  if (statement.columns) {
+  // DEFAULT VALUES names no column: each takes its default, identity or NULL (515 when NOT NULL).
+  if (statement.source.kind === 'defaultValues') targets = [];
+  else if (statement.columns) {
     targets = statement.columns.map((name) => column(table, name));
     for (const target of targets) {
       if (target.identity && !explicitIdentity) throw sqlErrors.identityInsertOff(table.name);

@@ -95,7 +95,7 @@ function compileTable(name: ObjectName, alias: string | undefined, compiler: Que
     }
   }
   if (schema.toLowerCase() === 'information_schema' || schema.toLowerCase() === 'sys') {
-    const view = virtualTable(schema, object, tc.catalog, tc.database);
+    const view = virtualTable(schema, object, tc.catalog, tc.database, () => tc.sessionRows?.() ?? []);
     if (!view) throw sqlErrors.invalidObjectName(displayName(name));
     sources.push(source(view.columns));
     return `${view.sql} AS ${quoteIdentifier(exposed)}`;

@@ -8,10 +8,11 @@ import { formatType, INT, MAX_LENGTH, SqlType, StoredValue, SYSNAME, typeFamily,
 import { DEFAULT_COLLATION_NAME } from '../../protocol/types/collation';
 import type { SourceColumn } from './scope';
 import { literalSql, quoteIdentifier } from './context';
+import { DM_EXEC_SESSIONS_COLUMNS } from '../../engine/session-views';
 
 interface VirtualTable {
   columns: Array<[string, SqlType]>;
-  rows(catalog: Catalog, database: string): StoredValue[][];
+  rows(catalog: Catalog, database: string, sessions: () => StoredValue[][]): StoredValue[][];
 }
 
 const NV128: SqlType = { name: 'nvarchar', length: 128 };
@@ -170,6 +171,10 @@ const VIEWS: Record<string, VirtualTable> = {
     rows: (catalog) => tableRows(catalog).flatMap((t) => t.columns.map((c, i) => [c, i] as const).filter(([c]) => c.identity)
       .map(([c, i]) => [t.objectId, c.name, i + 1, c.identity!.seed, c.identity!.increment])),
   },
+  'sys.dm_exec_sessions': {
+    columns: DM_EXEC_SESSIONS_COLUMNS,
+    rows: (_catalog, _db, sessions) => sessions(),
+  },
   'sys.databases': {
     columns: [['name', SYSNAME], ['database_id', INT], ['is_read_committed_snapshot_on', BIT], ['snapshot_isolation_state', TINYINT]],
     // Readers see the last committed data and never wait for writers: READ_COMMITTED_SNAPSHOT ON.
@@ -182,11 +187,11 @@ export function isVirtualTable(schema: string, name: string): boolean {
 }
 
 /** The inline SQL of a catalog view and its columns. */
-export function virtualTable(schema: string, name: string, catalog: Catalog, database: string): { sql: string; columns: SourceColumn[] } | undefined {
+export function virtualTable(schema: string, name: string, catalog: Catalog, database: string, sessions: () => StoredValue[][] = () => []): { sql: string; columns: SourceColumn[] } | undefined {
   const view = VIEWS[`${schema}.${name}`.toLowerCase()];
   if (!view) return undefined;
   const columns = view.columns.map(([columnName, type]) => ({ name: columnName, type, nullable: true }));
-  const rows = view.rows(catalog, database);
+  const rows = view.rows(catalog, database, sessions);
   const names = view.columns.map(([columnName], i) => `column${i + 1} AS ${quoteIdentifier(columnName)}`).join(', ');
   if (rows.length === 0) {
     const nulls = view.columns.map(([columnName]) => `NULL AS ${quoteIdentifier(columnName)}`).join(', ');
