@@ -62,10 +62,7 @@ for (const definition of TARGETS) {
       assert.equal(tableText.status, 400);
     });
 
-    // The stand-in's INSERT … DEFAULT VALUES answers 50000 until the stand-in work (issue 14) lands on main;
-    // a real SQL Server (HCM_TEST_SQLSERVER) answers as asserted.
-    const standInPending = definition.name === 'TDS stand-in' ? 'stand-in INSERT … DEFAULT VALUES (issue 14) not on main yet' : undefined;
-    it('answers {} as a new row with 400 NullNotAllowed on a table that needs values, 201 where every column has a default', { todo: standInPending }, async () => {
+    it('answers {} as a new row with 400 NullNotAllowed on a table that needs values, 201 where every column has a default', async () => {
       const orders = await connector.http.post('/tables/HcmOrders/items').send({});
       assert.deepEqual([orders.status, orders.body.error?.code], [400, 'NullNotAllowed'], orders.text);
       assert.equal(orders.body.error.sqlErrorNumber, 515);
