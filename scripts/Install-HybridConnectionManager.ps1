@@ -29,6 +29,23 @@ The hybrid connection's Primary (or Secondary) Configuration String, as the Azur
 Endpoint=sb://<namespace>.servicebus.windows.net/;SharedAccessKeyName=<rule>;SharedAccessKey=<key>;EntityPath=<hybrid connection>
 It reaches hcm on its standard input, never on a command line.
 
+.PARAMETER ImportFrom
+Instead of -ConfigurationString: an 'hcm export' file from another server. Its connectors are
+imported (each with this server's own site number and free port) and installed, making this server
+a second listener for the same hybrid connections. Ones this server already has are skipped.
+Needs -ImportPassphrase (prompted for when absent).
+
+.PARAMETER ImportPassphrase
+The export's passphrase (a SecureString; it reaches hcm on its standard input only).
+
+.PARAMETER Proxy
+The HTTP proxy every relay connection goes through (CONNECT), e.g. http://proxy.corp.local:3128.
+Stored in the manifest. The machine's WinHTTP proxy (netsh winhttp show proxy) is NOT read: the
+listener runs as NetworkService, which sees no user's proxy settings. 'none' removes the setting.
+
+.PARAMETER ProxyCredential
+Basic authentication for the proxy; the password reaches hcm in its environment only.
+
 .PARAMETER SqlServer
 SQL Server host name (default localhost).
 
@@ -91,6 +108,12 @@ Installs the product and the connector for the hybrid connection sql-orders.
 Switches the connector of that hybrid connection to the Secondary key; nothing else changes.
 
 .EXAMPLE
+.\scripts\Install-HybridConnectionManager.ps1 -ImportFrom \\share\hcm-export.bin -Proxy http://proxy.corp.local:3128 -ProxyCredential (Get-Credential)
+
+A second server: imports the connectors of 'hcm export' from the first (asks for the passphrase),
+installs their sites, and sends every relay connection through the proxy with Basic authentication.
+
+.EXAMPLE
 .\scripts\Install-HybridConnectionManager.ps1 -ConfigurationString $primary -WhatIf
 
 Shows what would be installed and changed, without changing anything.
@@ -107,7 +130,11 @@ Uninstall-HybridConnectionManager.ps1
 #Requires -Version 5.1
 [CmdletBinding(SupportsShouldProcess = $true, DefaultParameterSetName = 'Port')]
 param(
-    [Parameter(Mandatory = $true)][ValidateNotNullOrEmpty()][string] $ConfigurationString,
+    [ValidateNotNullOrEmpty()][string] $ConfigurationString,
+    [ValidateNotNullOrEmpty()][string] $ImportFrom,
+    [securestring] $ImportPassphrase,
+    [ValidateNotNullOrEmpty()][string] $Proxy,
+    [System.Management.Automation.PSCredential] $ProxyCredential,
     [string] $SqlServer,
     [Parameter(ParameterSetName = 'Port')][ValidateRange(1, 65535)][int] $SqlPort,
     [Parameter(ParameterSetName = 'Instance')][string] $SqlInstance,

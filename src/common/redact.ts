@@ -17,6 +17,9 @@ const SECRET_IN_TEXT: Array<[RegExp, string]> = [
   [/([?&;\s]sig=)[^&\s"';]*/gi, `$1${REDACTED}`],
   [/(sb-hc-token=)[^&\s"']*/gi, `$1${REDACTED}`],
   [/(SharedAccessSignature\s+sr=)[^\s"']*/gi, `$1${REDACTED}`],
+  // user:password@ in a URL (a proxy URL in HTTP_PROXY or given to setup).
+  [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/"']*:)[^\s@/"']*@/gi, `$1${REDACTED}@`],
+  [/((?:Proxy-)?Authorization:\s*Basic\s+)[A-Za-z0-9+/=]+/gi, `$1${REDACTED}`],
 ];
 
 export function redactText(text: string): string {

@@ -41,10 +41,34 @@ export interface ConnectorEntry extends SiteEntry {
   settings: SqlConnectorSettings;
 }
 
+/** The HTTP proxy for relay connections (src/relay/proxy reads it). */
+export interface ManifestProxy {
+  /** http://host[:port], never with credentials. */
+  url: string;
+  username?: string;
+  password?: string;
+}
+
 export interface Manifest {
   version: typeof MANIFEST_VERSION;
   listener: SiteEntry;
   connectors: ConnectorEntry[];
+  proxy?: ManifestProxy;
+}
+
+export const PROXY_URL_PATTERN = /^http:\/\/[^/@\s]+$/;
+
+function validateProxy(value: unknown, problems: FieldErrors): ManifestProxy | undefined {
+  if (value === undefined) return undefined;
+  if (!problems.isObject(value, 'proxy')) return undefined;
+  const v = value as Record<string, unknown>;
+  problems.noUnknownFields(v, 'proxy', ['url', 'username', 'password']);
+  const proxy: ManifestProxy = { url: problems.string(v.url, 'proxy.url', { pattern: PROXY_URL_PATTERN }) };
+  const username = problems.optionalString(v.username, 'proxy.username');
+  const password = problems.optionalString(v.password, 'proxy.password');
+  if (username !== undefined) proxy.username = username;
+  if (password !== undefined) proxy.password = password;
+  return proxy;
 }
 
 export function emptyManifest(): Manifest {
@@ -132,7 +156,7 @@ export function validateManifest(value: unknown, source = 'hcm.json'): Manifest 
   const problems = new FieldErrors();
   if (!problems.isObject(value, 'manifest')) problems.throwIfAny(source);
   const v = value as Record<string, unknown>;
-  problems.noUnknownFields(v, 'manifest', ['$schema', 'version', 'listener', 'connectors']);
+  problems.noUnknownFields(v, 'manifest', ['$schema', 'version', 'listener', 'connectors', 'proxy']);
   if (v.version !== MANIFEST_VERSION) problems.add('version', `must be ${MANIFEST_VERSION}`);
   const listener = validateSite(v.listener, 'listener', problems);
   if (!Array.isArray(v.connectors)) problems.add('connectors', 'must be a list');
@@ -140,8 +164,9 @@ export function validateManifest(value: unknown, source = 'hcm.json'): Manifest 
     .map((entry, index) => validateConnector(entry, `connectors[${index}]`, problems))
     .filter((entry): entry is ConnectorEntry => entry !== undefined);
   checkUnique(connectors, listener, problems);
+  const proxy = validateProxy(v.proxy, problems);
   problems.throwIfAny(source);
-  return { version: MANIFEST_VERSION, listener: listener!, connectors };
+  return { version: MANIFEST_VERSION, listener: listener!, connectors, ...(proxy ? { proxy } : {}) };
 }
 
 function checkUnique(connectors: ConnectorEntry[], listener: SiteEntry | undefined, problems: FieldErrors): void {

@@ -88,6 +88,18 @@ export class ListenerService {
     return changes;
   }
 
+  /** Replaces every relay connection (e.g. the proxy setting changed); calls in flight finish on the old ones. */
+  reconnectAll(reason: string): void {
+    if (this.shuttingDown) return;
+    for (const entry of this.entries.values()) {
+      const old = entry.listener;
+      entry.listener = this.createListener(entry.route);
+      this.logger.info({ event: 'route-reconnect', hybridConnection: entry.route.connection.entityPath }, `Reconnecting: ${reason}.`);
+      entry.listener.start();
+      this.retire(entry, old);
+    }
+  }
+
   status(): HybridConnectionStatus[] {
     return [...this.entries.values()].map((entry) => entry.status()).sort((a, b) => a.name.localeCompare(b.name));
   }

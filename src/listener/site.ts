@@ -19,6 +19,7 @@ import { readTrustedCertificates } from '../relay/relay-websocket-options';
 import { ListenerService } from './listener-service';
 import { createLocalSurface } from './local-surface';
 import { listenerSettingsFromEnv } from './settings';
+import { describeRelayProxy, useRelayProxy } from '../relay/proxy/relay-proxy';
 
 export interface SiteOptions {
   env?: NodeJS.ProcessEnv;
@@ -49,8 +50,25 @@ export async function startSite(options: SiteOptions = {}): Promise<RunningSite>
   const settings = listenerSettingsFromEnv(env);
   const service = new ListenerService({ siteName, settings, logger, processMetrics: true, trustedCertificates: trustedCertificatesFromEnv(env) });
   const manifest = initialManifest(home, logger);
+  let proxyDescription = '';
+  let proxySetting: string | undefined;
+  // The proxy first, so the first relay connections already go through it; a changed setting
+  // replaces the open relay connections, so they do not keep their old tunnels.
+  const applyProxy = (current: Manifest) => {
+    useRelayProxy(current.proxy, env);
+    const description = describeRelayProxy();
+    if (description !== proxyDescription) logger.info({ event: 'relay-proxy' }, description);
+    proxyDescription = description;
+    const setting = JSON.stringify(current.proxy ?? null);
+    if (proxySetting !== undefined && setting !== proxySetting) service.reconnectAll('the relay proxy setting changed');
+    proxySetting = setting;
+  };
+  applyProxy(manifest);
   service.apply(manifest);
-  const watcher = watchManifest(home, (changed) => service.apply(changed), {
+  const watcher = watchManifest(home, (changed) => {
+    applyProxy(changed);
+    service.apply(changed);
+  }, {
     intervalMs: settings.manifestPollMs,
     onError: (error) => logger.error({ event: 'manifest-invalid' }, `hcm.json changed but cannot be used; keeping the previous one: ${error.message}`),
   });

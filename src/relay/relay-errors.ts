@@ -5,6 +5,7 @@
  * slowly; everything else is transient and retried with back-off. Messages never hold a secret.
  */
 import { redactText } from '../common/redact';
+import { ProxyError } from './proxy/connect-tunnel';
 
 export type FailureKind = 'rejected' | 'transient';
 
@@ -24,6 +25,12 @@ export function handshakeStatus(error: unknown): number | undefined {
 
 /** Classifies an error event from hyco-https's control channel for the hybrid connection `what`. */
 export function classifyRelayError(error: unknown, what: string): RelayFailure {
+  const proxyError = proxyErrorIn(error);
+  if (proxyError) {
+    // A wrong proxy password or a proxy rule will not heal by retrying every second.
+    const lasting = proxyError.failure === 'auth' || proxyError.failure === 'auth-unsupported' || proxyError.failure === 'refused';
+    return { kind: lasting ? 'rejected' : 'transient', status: proxyError.status, message: `${what}: ${redactText(proxyError.message)}${lasting ? '' : ' Retrying.'}` };
+  }
   const status = handshakeStatus(error);
   switch (status) {
     case 401:
@@ -73,6 +80,13 @@ export function describeClose(code: number | undefined, what: string): string {
     default:
       return `The connection to the relay for ${what} was lost (close code ${code ?? 'none'}).`;
   }
+}
+
+/** The ProxyError behind a ws error event (ws wraps it in an ErrorEvent), if any. */
+export function proxyErrorIn(error: unknown): ProxyError | undefined {
+  if (error instanceof ProxyError) return error;
+  const inner = (error as { error?: unknown } | null | undefined)?.error;
+  return inner instanceof ProxyError ? inner : undefined;
 }
 
 function errorText(error: unknown): string {

@@ -8,13 +8,15 @@
  * same functions. So an option added here reaches every socket the product opens to the relay.
  *
  * Extension point: add a field to RelayConnectionSettings and map it in relayWebSocketOptions
- * (a handshake timeout and a proxy agent come next). Settings are process-wide, because the
+ * (a handshake timeout comes next). The HTTP proxy's agent (proxy/relay-proxy.ts: the manifest's
+ * proxy, else HTTP(S)_PROXY unless NO_PROXY names the relay) is added here for every address. Settings are process-wide, because the
  * listener site is one process and a rendezvous cannot be traced back to its listener from inside
  * hyco-https; whoever reads the configuration calls useRelayConnectionSettings() once at start.
  */
 import { readFileSync } from 'node:fs';
 import type { Agent } from 'node:http';
 import { rootCertificates } from 'node:tls';
+import { relayAgentFor } from './proxy/relay-proxy';
 
 export interface RelayConnectionSettings {
   /**
@@ -79,6 +81,9 @@ export function relayWebSocketOptions(settings: RelayConnectionSettings = curren
   if (secure && settings.trustedCertificates && settings.trustedCertificates.length > 0) {
     options.ca = [...rootCertificates, ...extraCaCertificates(), ...settings.trustedCertificates];
   }
+  // The proxy agent opens the CONNECT tunnel and then TLS with the options above (ca included).
+  const agent = address !== undefined && /^(wss?|https?):\/\//i.test(address) ? relayAgentFor(address) : undefined;
+  if (agent) options.agent = agent;
   return options;
 }
 

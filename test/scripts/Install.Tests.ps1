@@ -1,6 +1,6 @@
 # Install-HybridConnectionManager.ps1 against the in-memory IIS (mocked stub cmdlets) and the real
 # `hcm setup`: a fresh install, a second identical run, the Secondary string, -WhatIf, drift,
-# verification failures, and failures halfway with their rollback.
+# verification failures, failures halfway with their rollback, -ImportFrom and -Proxy.
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'helpers/TestEnvironment.ps1')
@@ -235,6 +235,52 @@ Describe 'Install-HybridConnectionManager.ps1, run after run on one server' {
         $script:FakeIis.Sites.Keys | Sort-Object | Should -Be @('MicrosoftAzureBizTalkHybridListener', 'MicrosoftSqlConnector_001')
         Test-Path (Join-Path $script:InstallPath 'sites/MicrosoftSqlConnector_002') | Should -BeFalse
         Get-Content (Join-Path $script:HcmHome 'hcm.json') -Raw | Should -BeExactly $manifestBefore
+    }
+
+    # -ImportFrom and -Proxy on the installation above (no second product copy: each costs seconds).
+    It 'imports an export''s connectors (skipping the hybrid connection it has), installs their sites, and stores the proxy with -ProxyCredential''s password' {
+        $first = Join-Path $script:Root 'first-server'
+        [void] (Invoke-TestHcm -HcmHome $first -Arguments @('setup', '--config-string', (New-ConfigurationString -EntityPath 'sql-orders')))
+        $stockKey = New-TestKey
+        [void] (Invoke-TestHcm -HcmHome $first -Arguments @('setup', '--config-string', (New-ConfigurationString -EntityPath 'sql-stock' -Key $stockKey)))
+        $file = Join-Path $script:Root 'export.bin'
+        $passphrase = 'a passphrase for the second server'
+        [void] (Invoke-TestHcm -HcmHome $first -Arguments @('export', '--to', $file) -InputText $passphrase)
+        $proxyCredential = New-Object System.Management.Automation.PSCredential('svc', (ConvertTo-SecureString 'Pr0xy-secret' -AsPlainText -Force))
+
+        $output = & $script:Install -ImportFrom $file -ImportPassphrase (ConvertTo-SecureString $passphrase -AsPlainText -Force) -Proxy 'http://proxy.corp.local:3128' -ProxyCredential $proxyCredential @script:Common 3>&1
+        $warnings = @($output | Where-Object { $_ -is [System.Management.Automation.WarningRecord] })
+        $result = $output | Where-Object { $_ -isnot [System.Management.Automation.WarningRecord] }
+
+        $result.Connector | Should -Be 'MicrosoftSqlConnector_002'
+        $result.HybridConnection | Should -Be 'sql-stock'
+        @($warnings | Where-Object { $_.Message -match 'Skipped .*sql-orders.*already serves it' }).Count | Should -Be 1
+        Should -Invoke New-Website -ModuleName HybridConnectionManager -Times 1 -Exactly -ParameterFilter { $Name -eq 'MicrosoftSqlConnector_002' -and $Port -eq [int] $result.Port }
+        $manifest = Read-TestManifest -HcmHome $script:HcmHome
+        ($manifest.connectors | Where-Object { $_.site -eq 'MicrosoftSqlConnector_002' }).hybridConnection.key | Should -Be $stockKey
+        $manifest.proxy.url | Should -Be 'http://proxy.corp.local:3128'
+        $manifest.proxy.username | Should -Be 'svc'
+        $manifest.proxy.password | Should -Be 'Pr0xy-secret'
+        ($output | Out-String) | Should -Not -Match 'Pr0xy-secret'
+    }
+
+    It 'refuses both -ConfigurationString and -ImportFrom before changing anything' {
+        { & $script:Install -ConfigurationString $script:Primary -ImportFrom (Join-Path $script:Root 'export.bin') @script:Common } | Should -Throw -ErrorId 'HcmInvalidArgument*'
+    }
+}
+
+Describe 'ConvertTo-HcmProxyArgument' {
+    It 'keeps the user name in the URL and moves the password to the environment' {
+        $result = (Get-Module HybridConnectionManager).Invoke({ ConvertTo-HcmProxyArgument -Proxy 'http://svc:p%40ss@proxy.corp.local:3128' })
+        $result.Url | Should -Be 'http://svc@proxy.corp.local:3128'
+        $result.Environment.HCM_PROXY_PASSWORD | Should -Be 'p@ss'
+    }
+
+    It 'takes the user and password of -ProxyCredential over the URL' {
+        $credential = New-Object System.Management.Automation.PSCredential('corp\svc', (ConvertTo-SecureString 'Cred-pa55' -AsPlainText -Force))
+        $result = (Get-Module HybridConnectionManager).Invoke({ param($c) ConvertTo-HcmProxyArgument -Proxy 'proxy.corp.local:8080' -Credential $c }, $credential)
+        $result.Url | Should -Be 'http://corp%5Csvc@proxy.corp.local:8080'
+        $result.Environment.HCM_PROXY_PASSWORD | Should -Be 'Cred-pa55'
     }
 }
 

@@ -59,4 +59,16 @@ module.exports = [
     },
     missing: 'Chromium is missing: run "sudo apt-get install chromium" (Debian/Ubuntu), or set HCM_CHROMIUM to a Chromium binary.',
   },
+  {
+    name: 'Squid (the HTTP proxy of the relay proxy tests)',
+    env: 'HCM_SQUID',
+    find: () => process.env.HCM_SQUID || existing('/usr/sbin/squid') || commandPath('squid'),
+    install: () => {
+      requireRoot('squid');
+      console.log('tools: installing the Debian package squid (an OS package, outside the project) with apt-get');
+      run('apt-get', ['update', '-qq']);
+      run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'squid'], { DEBIAN_FRONTEND: 'noninteractive' });
+    },
+    missing: 'Squid is missing: run "sudo apt-get install squid" (Debian/Ubuntu), or set HCM_SQUID to a squid binary.',
+  },
 ];

@@ -8,6 +8,7 @@ $script:HcmErrorIds = @{
     HcmCliFailed           = 'An hcm command failed or printed something that is not the JSON it promises.'
     HcmInstallFailed       = 'A step of the installation failed; what this run had created was removed again.'
     HcmConnectorNotFound   = 'No connector (in the manifest or in IIS) matches the name given to the uninstall script.'
+    HcmInvalidArgument     = 'The parameters contradict each other or a value is malformed (e.g. both -ConfigurationString and -ImportFrom, or a -Proxy that is not a URL).'
 }
 
 function New-HcmTerminatingError {

@@ -20,6 +20,16 @@ function Install-HcmConnector {
     place. When a step fails, what this run created is removed again and the rest is left as it was.
     .PARAMETER ConfigurationString
     The hybrid connection's Primary (or Secondary) Configuration String from the Azure portal.
+    .PARAMETER ImportFrom
+    Instead of ConfigurationString: an 'hcm export' file; its connectors are imported (already
+    present ones skipped) and installed, each with this server's own site number and free port.
+    .PARAMETER ImportPassphrase
+    The export's passphrase; reaches hcm on its standard input only.
+    .PARAMETER Proxy
+    HTTP proxy (CONNECT) for every relay connection, stored in the manifest; 'none' removes it.
+    The machine's WinHTTP proxy is not read (NetworkService sees no user's proxy settings).
+    .PARAMETER ProxyCredential
+    Basic authentication for the proxy; the password reaches hcm in its environment only.
     .PARAMETER SqlServer
     SQL Server host name (default localhost).
     .PARAMETER SqlPort
@@ -61,7 +71,11 @@ function Install-HcmConnector {
     #>
     [CmdletBinding(SupportsShouldProcess = $true, DefaultParameterSetName = 'Port')]
     param(
-        [Parameter(Mandatory = $true)][ValidateNotNullOrEmpty()][string] $ConfigurationString,
+        [ValidateNotNullOrEmpty()][string] $ConfigurationString,
+        [ValidateNotNullOrEmpty()][string] $ImportFrom,
+        [securestring] $ImportPassphrase,
+        [ValidateNotNullOrEmpty()][string] $Proxy,
+        [System.Management.Automation.PSCredential] $ProxyCredential,
         [string] $SqlServer,
         [Parameter(ParameterSetName = 'Port')][ValidateRange(1, 65535)][int] $SqlPort,
         [Parameter(ParameterSetName = 'Instance')][string] $SqlInstance,
@@ -80,6 +94,10 @@ function Install-HcmConnector {
         [string] $NodePath,
         [ValidateRange(0, 3600)][int] $VerifyTimeoutSeconds = 60
     )
+    if ([string]::IsNullOrEmpty($ConfigurationString) -eq [string]::IsNullOrEmpty($ImportFrom)) {
+        New-HcmTerminatingError -ErrorId HcmInvalidArgument -Category InvalidArgument -Message 'Give exactly one of -ConfigurationString or -ImportFrom.'
+    }
+    if ($ImportFrom -and -not $ImportPassphrase) { $ImportPassphrase = Read-Host -AsSecureString -Prompt "Passphrase of $ImportFrom" }
     [void] (Assert-HcmPrerequisite -NodePath $NodePath)
     $node = Resolve-HcmNodePath -NodePath $NodePath
     $InstallPath = (Resolve-HcmFullPath -Path $InstallPath)
@@ -100,7 +118,9 @@ function Install-HcmConnector {
         $before = Get-HcmInstallation -InstallPath $context.CliPath -HcmHome $HcmHome -NodePath $node
         $options = @{}
         foreach ($key in $PSBoundParameters.Keys) { $options[$key] = $PSBoundParameters[$key] }
-        $setup = Invoke-HcmSetup -Options $options -Context $context -Before $before -Journal $journal
+        # One connector from setup; with -ImportFrom, every connector the file brought (maybe none).
+        $setups = @(Invoke-HcmSetup -Options $options -Context $context -Before $before -Journal $journal | Where-Object { $null -ne $_ })
+        $setup = $setups | Select-Object -First 1
         $listener = $before.Listener
         $sites = Join-Path $InstallPath 'sites'
         $templates = Join-Path $SourcePath 'sites'
@@ -108,13 +128,13 @@ function Install-HcmConnector {
         foreach ($change in @($siteChanges)) { [void] $changes.Add($change) }
         $step = 'listener watchdog'
         [void] $changes.Add((Add-HcmCreated -Journal $journal -Change (Set-HcmWatchdog -InstallPath $InstallPath -HcmHome $HcmHome -Port $listener.Port)))
-        if ($null -ne $setup) {
-            $step = "folder of $($setup.connector)"
-            [void] $changes.Add((Add-HcmCreated -Journal $journal -Change (Set-HcmSiteFolder -InstallPath $InstallPath -Site $setup.connector)))
-            $siteChanges = Install-HcmSite -Site $setup.connector -AppPool $setup.appPool -Port ([int] $setup.port) -Folder (Join-Path $sites $setup.connector) -HcmHome $HcmHome -TemplatePath (Join-Path (Join-Path $templates $script:ConnectorTemplate) 'web.config') -NodePath $node -Journal $journal -Step ([ref] $step)
+        foreach ($one in $setups) {
+            $step = "folder of $($one.connector)"
+            [void] $changes.Add((Add-HcmCreated -Journal $journal -Change (Set-HcmSiteFolder -InstallPath $InstallPath -Site $one.connector)))
+            $siteChanges = Install-HcmSite -Site $one.connector -AppPool $one.appPool -Port ([int] $one.port) -Folder (Join-Path $sites $one.connector) -HcmHome $HcmHome -TemplatePath (Join-Path (Join-Path $templates $script:ConnectorTemplate) 'web.config') -NodePath $node -Journal $journal -Step ([ref] $step)
             foreach ($change in @($siteChanges)) { [void] $changes.Add($change) }
         }
-        else {
+        if ($setups.Count -eq 0) {
             [void] $PSCmdlet.ShouldProcess('MicrosoftSqlConnector_nnn / HybridAppPoolnnn', 'Create or update the connector site and app pool that hcm setup names')
         }
     }
@@ -129,17 +149,57 @@ function Install-HcmConnector {
 
 function Invoke-HcmSetup {
     # `hcm setup --json` with the installer's options: the string on stdin, the password in the
-    # child's environment. Journals the connector when it is new. Returns hcm's JSON ($null with -WhatIf).
+    # child's environment; or, with ImportFrom, `hcm import --skip-existing --json` with the
+    # passphrase on stdin. A Proxy is set first (`hcm setup --proxy`, its password in the
+    # environment). Journals each new connector. Returns hcm's JSON per connector ($null with -WhatIf).
     [CmdletBinding(SupportsShouldProcess = $true)]
     param([hashtable] $Options, [hashtable] $Context, $Before, [AllowEmptyCollection()][System.Collections.ArrayList] $Journal)
-    if (-not $PSCmdlet.ShouldProcess($Context.HcmHome, 'Run hcm setup (add or update the connector in the manifest)')) { return $null }
-    $environment = @{}
-    if ($Options.ContainsKey('SqlCredential')) { $environment.HCM_SQL_PASSWORD = $Options.SqlCredential.GetNetworkCredential().Password }
-    $setup = Invoke-HcmCli -InstallPath $Context.CliPath -Arguments (ConvertTo-HcmSetupArgument -Options $Options) -HcmHome $Context.HcmHome -InputText $Options.ConfigurationString -Environment $environment -NodePath $Context.NodePath
-    if (@($Before.Connectors | Where-Object { $_.Site -eq $setup.connector }).Count -eq 0) {
-        [void] (Add-HcmCreated -Journal $Journal -Change (New-HcmChange -Resource 'Connector' -Name $setup.connector -Action 'Created'))
+    if (-not $PSCmdlet.ShouldProcess($Context.HcmHome, 'Run hcm setup or hcm import (add or update connectors in the manifest)')) { return $null }
+    $cli = @{ InstallPath = $Context.CliPath; HcmHome = $Context.HcmHome; NodePath = $Context.NodePath }
+    if ($Options.ContainsKey('Proxy')) {
+        $proxy = ConvertTo-HcmProxyArgument -Proxy $Options.Proxy -Credential $Options.ProxyCredential
+        [void] (Invoke-HcmCli @cli -Arguments @('setup', '--proxy', $proxy.Url) -Environment $proxy.Environment)
     }
-    return $setup
+    if ($Options.ContainsKey('ImportFrom')) {
+        $passphrase = [System.Net.NetworkCredential]::new('', $Options.ImportPassphrase).Password
+        $import = Invoke-HcmCli @cli -Arguments @('import', (Resolve-HcmFullPath -Path $Options.ImportFrom), '--skip-existing') -InputText $passphrase
+        foreach ($skipped in @($import.skipped)) { Write-Warning "Skipped $skipped`: this server already serves it (left as it was)." }
+        $results = @($import.imported)
+    }
+    else {
+        $environment = @{}
+        if ($Options.ContainsKey('SqlCredential')) { $environment.HCM_SQL_PASSWORD = $Options.SqlCredential.GetNetworkCredential().Password }
+        $results = @(Invoke-HcmCli @cli -Arguments (ConvertTo-HcmSetupArgument -Options $Options) -InputText $Options.ConfigurationString -Environment $environment)
+    }
+    foreach ($result in $results) {
+        if (@($Before.Connectors | Where-Object { $_.Site -eq $result.connector }).Count -eq 0) {
+            [void] (Add-HcmCreated -Journal $Journal -Change (New-HcmChange -Resource 'Connector' -Name $result.connector -Action 'Created'))
+        }
+    }
+    return $results
+}
+
+function ConvertTo-HcmProxyArgument {
+    # The proxy URL for `hcm setup --proxy` without any password (user name only), and the password
+    # for hcm's environment: from -ProxyCredential, else from user:pass@ in the URL.
+    param([Parameter(Mandatory = $true)][string] $Proxy, [System.Management.Automation.PSCredential] $Credential)
+    if ($Proxy -match '^(none|off|direct)$') { return @{ Url = $Proxy; Environment = @{} } }
+    $text = if ($Proxy -match '^[a-zA-Z][a-zA-Z0-9+.-]*://') { $Proxy } else { "http://$Proxy" }
+    $uri = $null
+    if (-not [Uri]::TryCreate($text, [UriKind]::Absolute, [ref] $uri)) {
+        New-HcmTerminatingError -ErrorId HcmInvalidArgument -Category InvalidArgument -Message 'The -Proxy value is not a URL; give http://host:port.'
+    }
+    $user = $null; $password = $null
+    if ($uri.UserInfo) {
+        $parts = $uri.UserInfo.Split(':', 2)
+        $user = [Uri]::UnescapeDataString($parts[0])
+        if ($parts.Count -gt 1) { $password = [Uri]::UnescapeDataString($parts[1]) }
+    }
+    if ($Credential) { $user = $Credential.UserName; $password = $Credential.GetNetworkCredential().Password }
+    $authority = if ($user) { "$([Uri]::EscapeDataString($user))@$($uri.Authority)" } else { $uri.Authority }
+    $environment = @{}
+    if ($null -ne $password) { $environment.HCM_PROXY_PASSWORD = $password }
+    return @{ Url = "$($uri.Scheme)://$authority"; Environment = $environment }
 }
 
 function Complete-HcmInstall {

@@ -4,10 +4,13 @@ import { manifestPath, readManifest } from '../../config/manifest-store';
 import { Command, EXIT_FAILURE, EXIT_OK } from '../command';
 import { CheckResult, fail, pass } from '../doctor/check';
 import { checkDatabaseHost, checkRelayEndpoint } from '../doctor/network-checks';
+import { checkRelayThroughProxy, proxyForRelay } from '../doctor/proxy-checks';
+import type { HybridConnectionString } from '../../config/connection-string';
+import type { ManifestProxy } from '../../config/manifest';
 import { checkConnectorSite, checkHybridConnection, checkListener } from '../doctor/site-checks';
 import { formatTable } from '../table';
 
-export async function runDoctor(home: string): Promise<CheckResult[]> {
+export async function runDoctor(home: string, env: NodeJS.ProcessEnv = process.env): Promise<CheckResult[]> {
   let manifest;
   try {
     manifest = readManifest(home);
@@ -22,7 +25,8 @@ export async function runDoctor(home: string): Promise<CheckResult[]> {
     const target = toHybridConnectionString(c.hybridConnection);
     return [`${target.namespace}:${target.port ?? 443}`, target];
   }));
-  results.push(...(await Promise.all([...endpoints.values()].map(checkRelayEndpoint))));
+  const relayChecks = await Promise.all([...endpoints.values()].map((target) => checkRelay(target, manifest.proxy, env)));
+  results.push(...relayChecks.flat());
   // mssql takes most of a second to load: only the doctor needs it, so only the doctor loads it.
   const { checkDatabaseLogin } = await import('../doctor/database-checks');
   const listener = await checkListener(manifest);
@@ -38,6 +42,17 @@ export async function runDoctor(home: string): Promise<CheckResult[]> {
   return results;
 }
 
+/** Direct, or through the proxy the listener would use (then: proxy, its authentication, the relay). */
+async function checkRelay(target: HybridConnectionString, manifestProxy: ManifestProxy | undefined, env: NodeJS.ProcessEnv): Promise<CheckResult[]> {
+  let proxy;
+  try {
+    proxy = proxyForRelay(target, manifestProxy, env);
+  } catch (error) {
+    return [fail('proxy setting', (error as Error).message, "Fix it with 'hcm setup --proxy http://host:port' or correct HTTP_PROXY / HTTPS_PROXY.")];
+  }
+  return proxy ? checkRelayThroughProxy(target, proxy) : [await checkRelayEndpoint(target)];
+}
+
 export const doctorCommand: Command = {
   name: 'doctor',
   summary: 'Check an installation: relay reachable, database login, sites answering, connections up.',
@@ -45,7 +60,10 @@ export const doctorCommand: Command = {
 
 Runs the troubleshooting checklist against the installation in $HCM_HOME:
   - the manifest is readable and has connectors;
-  - each relay endpoint resolves and accepts connections on 443 (the emulator: its port);
+  - each relay endpoint resolves and accepts connections on 443 (the emulator: its port) — or, when
+    relay connections go through a proxy (hcm setup --proxy, else HTTPS_PROXY / HTTP_PROXY of this
+    shell unless NO_PROXY names the relay), a CONNECT tunnel to it opens, reported as three checks:
+    the proxy, the proxy authentication, the relay;
   - the listener site answers on its port;
   - for each connector: its database host and port accept connections, its SQL login is accepted,
     its site answers (the root gives 403.14), and its hybrid connection is Connected.
@@ -59,7 +77,7 @@ Options:
 Exit codes: 0 when every check passes, else 1.`,
   options: { json: { type: 'boolean' } },
   async run(context) {
-    const results = await runDoctor(context.home);
+    const results = await runDoctor(context.home, context.env);
     if (context.options.json) context.print(JSON.stringify(results));
     else {
       context.print(formatTable(['CHECK', 'RESULT', 'DETAIL'], results.map((r) => [r.name, r.passed ? 'pass' : 'FAIL', r.detail])));

@@ -7,9 +7,11 @@ import { updateManifest } from '../../config/manifest-store';
 import { isLoopbackPortFree } from '../../config/names';
 import { SqlConnectorSettings } from '../../config/sql-settings';
 import { ValidationError } from '../../config/validation';
+import { describeProxySetting, proxySettingFromOption, withProxy } from '../proxy-option';
 import { Command, CommandContext, EXIT_OK, integerOption, readStdin, stringOption, UsageError } from '../command';
 
-const HELP = `Usage: hcm setup (--config-string S | --config-string-stdin) [SQL options] [--json]
+const HELP = `Usage: hcm setup (--config-string S | --config-string-stdin) [SQL options] [--proxy URL] [--json]
+       hcm setup --proxy URL | --proxy none
 
 Sets up a SQL connector site for the hybrid connection the configuration string names: assigns
 the next MicrosoftSqlConnector_nnn, HybridAppPoolnnn and a free port (6569 upward) and records it
@@ -34,10 +36,14 @@ Options:
   --encrypt                    encrypt the connection to SQL Server (TLS)
   --trust-server-certificate   accept the server's certificate without validation
   --allow-query                enable POST /query (allow-listed statements only)
+  --proxy URL                  the HTTP proxy (CONNECT) for every relay connection, e.g. http://proxy:3128 or
+                               http://user@proxy:3128 with the password in HCM_PROXY_PASSWORD; 'none' removes it.
+                               Only relay connections use it (never SQL Server's). Without it the listener
+                               uses HTTPS_PROXY (wss://) / HTTP_PROXY (ws://) unless NO_PROXY names the relay.
   --relay-certificate FILE     a PEM certificate the listener trusts for this relay's wss:// (the relay
                                emulator's in TLS mode, printed by hcm relay); kept in the manifest.
                                Not needed for Azure. (Every relay: HCM_RELAY_CA_FILE on the listener.)
-  --json                       print {"connector","appPool","port","hybridConnection","changed"}
+  --json                       print {"connector","appPool","port","hybridConnection","changed"} (and "proxy")
   --home DIR                   the manifest folder (default: HCM_HOME)
   -h, --help                   show this help
 
@@ -63,17 +69,23 @@ export const setupCommand: Command = {
     encrypt: { type: 'boolean' },
     'trust-server-certificate': { type: 'boolean' },
     'allow-query': { type: 'boolean' },
+    proxy: { type: 'string' },
     'relay-certificate': { type: 'string' },
     json: { type: 'boolean' },
   },
   async run(context) {
-    const { hybridConnection, settings } = await readInput(context);
+    const proxyText = stringOption(context, 'proxy');
+    const proxy = proxyText === undefined ? undefined : proxySettingFromOption(proxyText, context.env);
+    const proxyOnly = proxy !== undefined && !context.options['config-string-stdin'] && stringOption(context, 'config-string') === undefined;
+    const input = proxyOnly ? undefined : await readInput(context);
     const certificate = readRelayCertificate(context);
     let outcome: ConnectorSetupResult | undefined;
     try {
       await updateManifest(context.home, async (manifest) => {
-        const kept = findConnectorFor(manifest, hybridConnection)?.hybridConnection.trustedCertificate;
-        outcome = await applyConnectorSetup(manifest, hybridConnection, settings, isLoopbackPortFree);
+        const current = proxy === undefined ? manifest : withProxy(manifest, proxy);
+        if (!input) return current;
+        const kept = findConnectorFor(current, input.hybridConnection)?.hybridConnection.trustedCertificate;
+        outcome = await applyConnectorSetup(current, input.hybridConnection, input.settings, isLoopbackPortFree);
         // An update without the option keeps the certificate trusted before.
         if (certificate !== undefined && certificate !== kept) {
           outcome.connector.hybridConnection.trustedCertificate = certificate;
@@ -85,6 +97,12 @@ export const setupCommand: Command = {
       if (error instanceof ValidationError) throw new UsageError(error.message);
       throw error;
     }
+    if (proxy !== undefined && !context.options.json) context.print(`Relay connections: ${describeProxySetting(proxy)}.`);
+    if (!input) {
+      if (context.options.json) context.print(JSON.stringify({ proxy: proxy?.url ?? null }));
+      return EXIT_OK;
+    }
+    const hybridConnection = input.hybridConnection;
     const { connector, changed, created } = outcome!;
     if (context.options.json) {
       context.print(JSON.stringify({
@@ -93,6 +111,7 @@ export const setupCommand: Command = {
         port: connector.port,
         hybridConnection: connector.hybridConnection.entityPath,
         changed,
+        ...(proxy !== undefined ? { proxy: proxy?.url ?? null } : {}),
       }));
     } else {
       const what = created ? 'Set up' : changed ? 'Updated' : 'Unchanged:';

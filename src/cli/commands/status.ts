@@ -11,11 +11,12 @@ interface ListenerHybridConnection {
   state: string;
   since?: string;
   lastError?: string | null;
+  listeners?: number | null;
 }
 
 export interface StatusReport {
   listener: { site: string; port: number; reachable: boolean; problem?: string };
-  connectors: Array<{ site: string; port: number; hybridConnection: string; state: string; lastError?: string | null; health: string; database: string }>;
+  connectors: Array<{ site: string; port: number; hybridConnection: string; state: string; lastError?: string | null; listeners: number | null; health: string; database: string }>;
 }
 
 export async function collectStatus(home: string): Promise<StatusReport> {
@@ -32,6 +33,7 @@ export async function collectStatus(home: string): Promise<StatusReport> {
         hybridConnection: c.hybridConnection.entityPath,
         state: state?.state ?? (listener.value ? 'Unknown' : 'ListenerDown'),
         lastError: state?.lastError ?? null,
+        listeners: state?.listeners ?? null,
         health: ready.value?.status ?? `unreachable (${ready.problem ?? `HTTP ${ready.status}`})`,
         database: c.settings.database,
       };
@@ -54,10 +56,12 @@ export const statusCommand: Command = {
 
 Asks the running listener (GET /status on its port) for each hybrid connection's state
 (Connecting, Connected, Reconnecting, Failed) and each connector site for its readiness
-(GET /health/ready: can it reach its database?), and prints one line per connector.
+(GET /health/ready: can it reach its database?), and prints one line per connector. LISTENERS is
+how many listeners the relay counts on the hybrid connection — this server's and any other
+server's (hcm export / hcm import) — from the relay's runtime information; ? until it answered.
 
 Options:
-  --json       print {"listener":{…},"connectors":[{"site","port","hybridConnection","state","health","database"}]}
+  --json       print {"listener":{…},"connectors":[{"site","port","hybridConnection","state","listeners","health","database"}]}
   --watch      show the table again every interval until Ctrl-C: redrawn in place on a terminal,
                one table after another (each headed by its time) into a file or a pipe
   --interval SECONDS   with --watch: seconds between tables (default 1)
@@ -94,8 +98,8 @@ export function statusLines(report: StatusReport): string[] {
   const { listener } = report;
   const lines = [`Listener ${listener.site} on port ${listener.port}: ${listener.reachable ? 'running' : `not answering (${listener.problem})`}`];
   if (report.connectors.length === 0) lines.push('No connectors in the manifest.');
-  else lines.push(...formatTable(['SITE', 'PORT', 'HYBRID CONNECTION', 'STATE', 'DATABASE', 'HEALTH'],
-    report.connectors.map((c) => [c.site, String(c.port), c.hybridConnection, c.state, c.database, c.health])).split('\n'));
+  else lines.push(...formatTable(['SITE', 'PORT', 'HYBRID CONNECTION', 'STATE', 'LISTENERS', 'DATABASE', 'HEALTH'],
+    report.connectors.map((c) => [c.site, String(c.port), c.hybridConnection, c.state, c.listeners === null ? '?' : String(c.listeners), c.database, c.health])).split('\n'));
   for (const c of report.connectors) if (c.lastError) lines.push(`${c.site}: ${c.lastError}`);
   return lines;
 }
