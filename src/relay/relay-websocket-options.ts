@@ -8,7 +8,7 @@
  * same functions. So an option added here reaches every socket the product opens to the relay.
  *
  * Extension point: add a field to RelayConnectionSettings and map it in relayWebSocketOptions
- * (a handshake timeout comes next). The HTTP proxy's agent (proxy/relay-proxy.ts: the manifest's
+ * (the handshake timeout and pending-pong room are here). The HTTP proxy's agent (proxy/relay-proxy.ts: the manifest's
  * proxy, else HTTP(S)_PROXY unless NO_PROXY names the relay) is added here for every address. Settings are process-wide, because the
  * listener site is one process and a rendezvous cannot be traced back to its listener from inside
  * hyco-https; whoever reads the configuration calls useRelayConnectionSettings() once at start.
