@@ -31,12 +31,13 @@ export const ERROR_CATALOGUE = {
   ForeignKeyViolation: { status: 409, summary: 'SQL Server error 547: the change breaks a foreign-key or check constraint.' },
   NullNotAllowed: { status: 400, summary: 'SQL Server error 515: NULL into a NOT NULL column.' },
   PayloadTooLarge: { status: 413, summary: 'The request body is larger than the connector\'s maxRequestBytes.' },
+  UnsupportedMediaType: { status: 415, summary: 'The request body has a Content-Encoding or charset the connector cannot read (gzip, deflate, br and UTF-8 are read).' },
   QueryTimeout: { status: 504, summary: 'The database did not finish within requestTimeoutMs.' },
-  DatabaseUnavailable: { status: 503, summary: 'The database refused the login or cannot be reached; retry after Retry-After.' },
+  DatabaseUnavailable: { status: 503, summary: 'The database refused the login, cannot be reached, or reported a resource or fatal error (class 17 and above); retry after Retry-After.' },
   QueryDisabled: { status: 403, summary: 'POST /query is off for this connector (allowQuery is false).' },
   QueryNotAllowed: { status: 400, summary: 'The /query statement is outside the allow-lists (statement type, tables, procedures).' },
   PermissionDenied: { status: 403, summary: 'SQL Server error 229/230/262/297/300: the connector\'s SQL login lacks a permission the call needs.' },
-  SqlError: { status: 500, summary: 'Any other SQL Server error; sqlErrorNumber holds its number.' },
+  SqlError: { status: 400, summary: 'Any other SQL Server error of class 11–16 (caused by the statement or its values); sqlErrorNumber holds its number.' },
   InternalError: { status: 500, summary: 'An unexpected failure in the product; the log has the details.' },
 } as const satisfies Record<string, ErrorDefinition>;
 
@@ -115,7 +116,32 @@ export const errors = {
   internal: (message = 'An unexpected error occurred; see the site log.') => new HcmError('InternalError', message),
 };
 
-/** Renders any thrown value as the catalogue's JSON shape (unknown errors become InternalError). */
+/**
+ * Renders any thrown value as the catalogue's JSON shape: an HcmError as it is; an error a library
+ * already classified as the client's fault (http-errors' 4xx `status`, as Express sets on a bad
+ * percent-encoding and body-parser on a corrupt body) keeps its 4xx under a catalogue code; anything
+ * else is our bug: InternalError. The library's own message is never echoed (it may quote input).
+ */
 export function toHcmError(error: unknown): HcmError {
-  return isHcmError(error) ? error : errors.internal();
+  if (isHcmError(error)) return error;
+  return clientError(error) ?? errors.internal();
+}
+
+const CLIENT_MESSAGES: Record<number, string> = {
+  400: 'The request is malformed (bad percent-encoding, body or header).',
+  413: 'The request body is too large.',
+  415: 'The request body has an encoding or charset that cannot be read.',
+};
+
+/** The catalogue error for a library error that carries a 4xx status, or undefined. */
+export function clientError(error: unknown): HcmError | undefined {
+  const candidate = error as { status?: unknown; statusCode?: unknown } | null | undefined;
+  const status = Number(candidate?.status ?? candidate?.statusCode);
+  if (!Number.isInteger(status) || status < 400 || status > 499) return undefined;
+  if (status === 413) return new HcmError('PayloadTooLarge', CLIENT_MESSAGES[413]);
+  if (status === 415) return new HcmError('UnsupportedMediaType', CLIENT_MESSAGES[415]);
+  if (status === 404) return new HcmError('NotFound', 'No resource at this path.');
+  if (status === 405) return new HcmError('MethodNotAllowed', 'The method is not allowed on this path.');
+  // Any other 4xx a library raises (400, 403 verify, 411, 431, …) is a malformed request.
+  return errors.badRequest(CLIENT_MESSAGES[400]);
 }

@@ -4,6 +4,7 @@
  * and then on the first '='. Error messages name the bad part and never echo a value that could be
  * a secret.
  */
+import { isIPv6 } from 'node:net';
 import { HcmError, errors } from '../common/errors';
 
 export const DEFAULT_EMULATOR_PORT = 9351;
@@ -41,10 +42,45 @@ function fail(message: string, part?: string): HcmError {
   return errors.invalidConfigurationString(message, part);
 }
 
+/** Keys that may hold a secret: what follows them is never shown, up to the next known key. */
+const SECRET_KEYS: ReadonlySet<string> = new Set(['sharedaccesskey', 'sharedaccesssignature']);
+
+/** The lower-cased name before the first '=' of a piece, or undefined when it has none. */
+function pieceName(piece: string): string | undefined {
+  const equals = piece.indexOf('=');
+  return equals > 0 ? piece.slice(0, equals).trim().toLowerCase() : undefined;
+}
+
+/** A name that ends a secret's value: a known key, or one refused by name (ACS, Authentication). */
+function endsSecret(piece: string): boolean {
+  const name = pieceName(piece);
+  return name !== undefined && (name in KNOWN_KEYS || ACS_KEYS.includes(name) || name === 'authentication');
+}
+
+/**
+ * Splits on ';' into pieces, but keeps everything after SharedAccessKey= (or SharedAccessSignature=)
+ * up to the next known key with that secret: a ';' inside a pasted key must not start a "part" whose
+ * name is key material and would then be quoted in a message.
+ */
+function splitPieces(text: string): string[] {
+  const pieces: string[] = [];
+  let inSecret = false;
+  for (const raw of text.split(';')) {
+    const piece = raw.trim();
+    if (inSecret && piece !== '' && !endsSecret(piece)) {
+      pieces[pieces.length - 1] += `;${piece}`;
+      continue;
+    }
+    pieces.push(piece);
+    if (piece !== '') inSecret = SECRET_KEYS.has(pieceName(piece) ?? '');
+  }
+  return pieces;
+}
+
 /** Splits the string into a map of known keys, refusing duplicates, unknown and ACS keys. */
 function splitParts(text: string): Map<KnownKey, string> {
   const parts = new Map<KnownKey, string>();
-  const pieces = text.split(';').map((piece) => piece.trim());
+  const pieces = splitPieces(text);
   pieces.forEach((piece, index) => {
     if (piece === '') return;
     const equals = piece.indexOf('=');
@@ -72,7 +108,14 @@ function splitParts(text: string): Map<KnownKey, string> {
     }
     const key = lower as KnownKey;
     if (parts.has(key)) throw fail(`${KNOWN_KEYS[key]} appears more than once.`, KNOWN_KEYS[key]);
-    parts.set(key, piece.slice(equals + 1).trim());
+    const value = piece.slice(equals + 1).trim();
+    if (SECRET_KEYS.has(key) && value.includes(';')) {
+      throw fail(
+        `${KNOWN_KEYS[key]} contains ';' (not shown): copy the whole string again from the portal; a key or token never contains ';'.`,
+        KNOWN_KEYS[key],
+      );
+    }
+    parts.set(key, value);
   });
   return parts;
 }
@@ -93,12 +136,19 @@ function parseEndpoint(value: string | undefined, emulator: boolean): { namespac
     throw fail(`Endpoint must use the sb:// scheme, not ${scheme.length <= 10 ? scheme : 'another scheme'}://.`, 'Endpoint');
   }
   const hostPort = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?$/.exec(authority);
-  if (!hostPort) throw fail('Endpoint has no valid host name (expected sb://<namespace>.servicebus.windows.net/).', 'Endpoint');
+  if (!hostPort || !isHostName(hostPort[1])) throw fail('Endpoint has no valid host name (expected sb://<namespace>.servicebus.windows.net/).', 'Endpoint');
   const namespace = hostPort[1].toLowerCase();
   if (hostPort[2] === undefined) return { namespace, port: emulator ? DEFAULT_EMULATOR_PORT : undefined };
   const port = Number(hostPort[2]);
   if (port < 1 || port > 65535) throw fail('Endpoint port must be between 1 and 65535.', 'Endpoint');
   return { namespace, port };
+}
+
+/** A DNS name (labels of letters, digits and inner '-', at most 63 each, one trailing '.' allowed), an IPv4 or a bracketed IPv6 address. */
+function isHostName(host: string): boolean {
+  if (host.startsWith('[')) return isIPv6(host.slice(1, -1));
+  const name = host.endsWith('.') ? host.slice(0, -1) : host;
+  return name.length > 0 && name.length <= 253 && name.split('.').every((label) => /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label));
 }
 
 function parseBoolean(value: string, name: string): boolean {

@@ -3,14 +3,15 @@
  * contained and an explicit connection state of our own.
  *
  *   Connecting ──open──▶ Connected ──drop──▶ Reconnecting ──open──▶ Connected
- *        │                                      ▲   (hyco-https back-off 0,1,2,5,10,30,30… s, forever)
+ *        │                                      ▲   (our schedule: 1, 2, 4 s, then 5–10 s, forever)
  *        └──401/403/404──▶ Failed ──every rejectedRetryMs (60 s)──┘
  *   any ──close()──▶ Closed
  *
  * Contained here: B1 (never pass `id`; sb-hc-id is in the URI), B6 (close() during back-off: a
  * channel that opens after close is closed at once), B14 (the token is a function minting a fresh
  * token, renewed on our own timer well before expiry), keep-alive pongs (keepAliveTimeout), and
- * hyco-https's retry-forever on 401/403/404 (we pause it and retry slowly). The message guards are
+ * hyco-https's retry-forever on 401/403/404 (we pause it and retry slowly), and hyco-https's
+ * reconnect schedule (up to 30 s between attempts; reconnect-schedule.ts). The message guards are
  * in hyco-guards.ts, the response guards in relayed-response.ts, B12 in response-rendezvous.ts.
  */
 import { EventEmitter } from 'node:events';
@@ -25,6 +26,8 @@ import { AcceptMessage, installGuards, RequestMessage } from './hyco-guards';
 import { RelayedCall, toRelayedCall } from './relayed-call';
 import { adoptResponseRendezvous } from './response-rendezvous';
 import { classifyRelayError, describeClose } from './relay-errors';
+import { ReconnectLoop } from './reconnect-loop';
+import type { ReconnectSchedule, Timers } from './reconnect-schedule';
 import { createHybridConnectionToken, listenUri } from './uris';
 import { rejectWebSocketSender } from './websocket-reject';
 
@@ -47,6 +50,10 @@ export interface RelayListenerOptions {
   listenerId?: string;
   /** An adopted response rendezvous with no call for this long is closed (default 120 s). */
   rendezvousIdleMs?: number;
+  /** Pause before the n-th attempt after a failure or drop (default reconnectDelayMs: 1, 2, 4 s, then 5–10 s). */
+  reconnectSchedule?: ReconnectSchedule;
+  /** The timers for reconnect and rejected-retry pauses (tests run long outages through fake ones). */
+  timers?: Timers;
 }
 
 export interface RelayListenerStats {
@@ -72,7 +79,7 @@ export class RelayListener extends EventEmitter {
   private server: HycoServer | undefined;
   private closed = false;
   private paused = false;
-  private retryTimer: NodeJS.Timeout | undefined;
+  private reconnects: ReconnectLoop | undefined;
   private renewTimer: NodeJS.Timeout | undefined;
   private lastRequestMessage: RequestMessage | undefined;
   private readonly waitingForBody = new Map<HycoIncomingMessage, RelayedCall>();
@@ -128,10 +135,19 @@ export class RelayListener extends EventEmitter {
       onHandlerError: (error) => this.handlerError(error),
     });
     server.on('listening', () => this.opened(server));
-    server.on('error', (event: unknown) => this.failed(server, event));
+    server.on('error', (event: unknown) => this.failed(event));
     server.on('request', (request: HycoIncomingMessage, response: HycoServerResponse) => this.request(request, response));
+    this.reconnects = new ReconnectLoop(server, {
+      schedule: this.options.reconnectSchedule,
+      timers: this.options.timers,
+      mayReconnect: () => !this.closed && !this.paused,
+      onScheduled: (delay, failures) => {
+        if (this.currentState !== 'Reconnecting') this.setState('Reconnecting', this.error ?? 'the relay connection closed');
+        this.emit('reconnectScheduled', delay, failures);
+      },
+    });
     this.setState('Connecting', null);
-    server.listen();
+    this.reconnects.listenNow();
     if (connection.sharedAccessSignature === undefined) {
       this.renewTimer = setInterval(() => this.renewToken(), this.options.tokenRenewMs ?? 20 * 60_000);
       this.renewTimer.unref();
@@ -142,7 +158,7 @@ export class RelayListener extends EventEmitter {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.retryTimer);
+    this.reconnects?.cancel();
     clearInterval(this.renewTimer);
     const server = this.server;
     const channel = server?.controlChannel;
@@ -177,6 +193,7 @@ export class RelayListener extends EventEmitter {
       return;
     }
     this.stats.connects += 1;
+    this.reconnects?.connected();
     channel?.once('close', (code: number) => this.channelClosed(server, channel, code));
     this.setState('Connected', null);
     this.logger.info({ event: 'relay-connected' }, `Listening on ${this.what}`);
@@ -189,7 +206,7 @@ export class RelayListener extends EventEmitter {
     this.setState('Reconnecting', message);
   }
 
-  private failed(server: HycoServer, event: unknown): void {
+  private failed(event: unknown): void {
     if (this.closed || this.paused) return;
     const failure = classifyRelayError(event, this.what);
     if (failure.kind === 'transient') {
@@ -197,20 +214,16 @@ export class RelayListener extends EventEmitter {
       this.setState('Reconnecting', failure.message);
       return;
     }
-    // hyco-https would retry a rejected key every 30 s forever; stop it (this runs inside its
-    // onerror, before it checks closeRequested) and retry on our own slower schedule.
-    server.closeRequested = true;
+    // A rejected key or a missing hybrid connection will not heal in seconds: pause the fast
+    // schedule (a closed channel schedules nothing while paused) and retry on the slow one.
     this.paused = true;
     this.logger.error({ event: 'relay-rejected', status: failure.status }, failure.message);
     this.setState('Failed', failure.message);
-    const retryMs = this.options.rejectedRetryMs ?? 60_000;
-    this.retryTimer = setTimeout(() => {
-      if (this.closed) return;
+    this.reconnects?.retryAfter(this.options.rejectedRetryMs ?? 60_000, () => {
+      if (this.closed) return false;
       this.paused = false;
-      server.closeRequested = false;
-      server.listen();
-    }, retryMs);
-    this.retryTimer.unref();
+      return true;
+    });
   }
 
   private renewToken(): void {

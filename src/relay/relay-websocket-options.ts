@@ -8,7 +8,7 @@
  * same functions. So an option added here reaches every socket the product opens to the relay.
  *
  * Extension point: add a field to RelayConnectionSettings and map it in relayWebSocketOptions
- * (a handshake timeout comes next). The HTTP proxy's agent (proxy/relay-proxy.ts: the manifest's
+ * (the handshake timeout and pending-pong room are here). The HTTP proxy's agent (proxy/relay-proxy.ts: the manifest's
  * proxy, else HTTP(S)_PROXY unless NO_PROXY names the relay) is added here for every address. Settings are process-wide, because the
  * listener site is one process and a rendezvous cannot be traced back to its listener from inside
  * hyco-https; whoever reads the configuration calls useRelayConnectionSettings() once at start.
@@ -25,13 +25,31 @@ export interface RelayConnectionSettings {
    * local emulator's generated certificate.
    */
   trustedCertificates?: readonly string[];
+  /**
+   * Longest a WebSocket handshake to the relay may stay silent (default 10 s). Without it, a
+   * rendezvous address that accepts TCP but never answers the upgrade held one socket per request
+   * for ever (issue 16); with it the socket is destroyed and the call fails as the relay expects
+   * (the sender's request times out there). It bounds a hanging control-channel attempt too.
+   */
+  handshakeTimeoutMs?: number;
 }
+
+export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
+/**
+ * hyco-https's ws 6.2.7 ends a connection that has more than 60 automatic pongs not yet written:
+ * a burst of pings from the relay (1,000 in a test) dropped the control channel. Bounded still,
+ * so that a peer that never reads cannot make us queue pongs without limit (ping payloads are at
+ * most 125 bytes).
+ */
+export const MAX_PENDING_AUTO_PONGS = 10_000;
 
 /** The subset of ws ClientOptions (ws 6 and ws 8 alike) that these settings produce. */
 export interface RelayWebSocketOptions {
   ca?: string[];
   handshakeTimeout?: number;
   agent?: Agent;
+  /** ws 6.2.7 (hyco-https's) and ws 8 both read it. */
+  maxPendingAutoPongs?: number;
 }
 
 let current: RelayConnectionSettings = {};
@@ -55,7 +73,10 @@ export function currentRelayConnectionSettings(): RelayConnectionSettings {
  * so the defaults and that file are put back next to the extra certificates.
  */
 export function relayWebSocketOptions(settings: RelayConnectionSettings = current, address?: string): RelayWebSocketOptions {
-  const options: RelayWebSocketOptions = {};
+  const options: RelayWebSocketOptions = {
+    handshakeTimeout: settings.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
+    maxPendingAutoPongs: MAX_PENDING_AUTO_PONGS,
+  };
   const secure = address === undefined || /^(wss|https):/i.test(address);
   if (secure && settings.trustedCertificates && settings.trustedCertificates.length > 0) {
     options.ca = [...rootCertificates, ...extraCaCertificates(), ...settings.trustedCertificates];

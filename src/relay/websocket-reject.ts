@@ -37,7 +37,7 @@ export function rejectWebSocketSender(acceptAddress: string, statusCode: number,
       settled = true;
       resolve(outcome);
     };
-    const socket = new WebSocket(url, { handshakeTimeout: REJECT_TIMEOUT_MS, ...relayWebSocketOptions(undefined, url), perMessageDeflate: false });
+    const socket = new WebSocket(url, { ...relayWebSocketOptions(undefined, url), handshakeTimeout: REJECT_TIMEOUT_MS, perMessageDeflate: false });
     socket.on('unexpected-response', (request, response) => {
       // 410 Gone is the documented success answer to a rejection.
       response.resume();

@@ -47,6 +47,20 @@ describe('the error catalogue', () => {
     assert.equal(toHcmError(errors.tableNotFound('Orders')).code, 'TableNotFound');
   });
 
+  it('keeps the 4xx a library put on its error, under a catalogue code and without its message', () => {
+    const withStatus = (status: number, message = "Failed to decode param '%C0%AF'") => Object.assign(new URIError(message), { status, statusCode: status, expose: true });
+    const cases: Array<[unknown, string, number]> = [
+      [withStatus(400), 'BadRequest', 400], [withStatus(413), 'PayloadTooLarge', 413], [withStatus(415), 'UnsupportedMediaType', 415],
+      [withStatus(404), 'NotFound', 404], [withStatus(405), 'MethodNotAllowed', 405], [withStatus(411), 'BadRequest', 400], [withStatus(403), 'BadRequest', 400],
+      [withStatus(500), 'InternalError', 500], [withStatus(503), 'InternalError', 500], [{ statusCode: 431 }, 'BadRequest', 400], [new TypeError('x'), 'InternalError', 500],
+    ];
+    for (const [error, code, status] of cases) {
+      const rendered = toHcmError(error);
+      assert.deepEqual([rendered.code, rendered.status], [code, status], JSON.stringify(error));
+      assert.doesNotMatch(JSON.stringify(rendered.toJSON()), /%C0|decode param/);
+    }
+  });
+
   it('gives every named constructor a catalogued code', () => {
     const samples = [
       errors.badRequest('b'), errors.notFound('/x'), errors.methodNotAllowed('PUT', '/x'), errors.hybridConnectionNotFound('hc'),

@@ -85,6 +85,11 @@ describe('parseConfigurationString', () => {
     ['non-sb scheme', PORTAL.replace('sb://', 'https://'), /sb:\/\/ scheme/],
     ['endpoint that is no URI', PORTAL.replace('sb://contoso.servicebus.windows.net/', 'contoso'), /absolute URI/],
     ['endpoint without a host', PORTAL.replace('sb://contoso.servicebus.windows.net/', 'sb:///'), /no valid host/],
+    ['endpoint host "-"', PORTAL.replace('sb://contoso.servicebus.windows.net/', 'sb://-/'), /no valid host/],
+    ['endpoint host "..."', PORTAL.replace('sb://contoso.servicebus.windows.net/', 'sb://.../'), /no valid host/],
+    ['endpoint host with an empty label', PORTAL.replace('contoso.servicebus', 'contoso..servicebus'), /no valid host/],
+    ['endpoint host label starting with "-"', PORTAL.replace('contoso.', '-contoso.'), /no valid host/],
+    ['endpoint host "[zz]"', PORTAL.replace('contoso.servicebus.windows.net', '[zz]'), /no valid host/],
     ['missing key', 'Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=listen;EntityPath=x', /SharedAccessKey is missing/],
     ['key without name', `Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKey=${KEY};EntityPath=x`, /SharedAccessKeyName is missing/],
     ['no credentials', 'Endpoint=sb://contoso.servicebus.windows.net/;EntityPath=x', /SharedAccessKeyName and SharedAccessKey are missing/],
@@ -106,6 +111,22 @@ describe('parseConfigurationString', () => {
       assert.ok(!JSON.stringify(error.toJSON()).includes(KEY), 'the JSON body echoes the key');
     });
   }
+
+  it('accepts IPv4, bracketed IPv6, single-label and trailing-dot hosts', () => {
+    for (const host of ['127.0.0.1:9351', '[::1]:9351', 'localhost', 'contoso.servicebus.windows.net.', 'a-b.c1']) {
+      assert.ok(parseConfigurationString(PORTAL.replace('contoso.servicebus.windows.net', host)), host);
+    }
+  });
+
+  it('never shows text after SharedAccessKey= up to the next known key, even when it holds ";"', () => {
+    const text = 'Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=listen;SharedAccessKey=Zm9vYmFy;QmFyYmFzcXVxdWFr=;EntityPath=sql-orders';
+    const error = refusal(text);
+    const shown = `${error.message} ${JSON.stringify(error.toJSON())}`;
+    for (const fragment of ['Zm9vYmFy', 'QmFyYmFzcXVxdWFr']) assert.ok(!shown.includes(fragment), `${fragment} shown in: ${shown}`);
+    assert.match(error.message, /SharedAccessKey contains ';'/);
+    const signature = refusal(`Endpoint=sb://c.servicebus.windows.net/;SharedAccessSignature=SharedAccessSignature sr=a&sig=U2VjcmV0;Tm90U2hvd24=;EntityPath=x`);
+    assert.ok(!JSON.stringify(signature.toJSON()).includes('Tm90U2hvd24'));
+  });
 
   it('refuses a non-string input', () => {
     assert.match(refusal(undefined).message, /empty/);
@@ -161,6 +182,24 @@ describe('parseConfigurationString under random input', () => {
         return true;
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('never shows any ;-separated fragment of a secret, wherever the key sits and whatever follows it', () => {
+    const fragment = fc.stringMatching(/^[A-Za-z0-9+/]{8,16}={0,2}$/);
+    const known = fc.constantFrom('EntityPath=sql-orders', 'SharedAccessKeyName=listen', 'Endpoint=sb://-/', 'UseDevelopmentEmulator=maybe', 'OperationTimeout=x', '');
+    fc.assert(
+      fc.property(fc.array(fragment, { minLength: 1, maxLength: 4 }), fc.array(known, { maxLength: 4 }), fc.constantFrom('SharedAccessKey', 'sharedaccesskey', 'SharedAccessSignature'), (fragments, rest, name) => {
+        const text = ['Endpoint=sb://contoso.servicebus.windows.net/', `${name}=${fragments.join(';')}`, ...rest].join(';');
+        try {
+          parseConfigurationString(text);
+        } catch (error) {
+          const shown = error instanceof HcmError ? `${error.message} ${JSON.stringify(error.toJSON())}` : String(error);
+          return fragments.every((f) => !shown.includes(f));
+        }
+        return true;
+      }),
+      { numRuns: 1000, seed: 16 },
     );
   });
 });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RelayListener, RelayListenerOptions, RelayConnectionState } from '../../src/relay/relay-listener';
 import type { RelayedCall } from '../../src/relay/relayed-call';
-import { Context, connectionFor, delay, relayListenerSockets, sendThroughRelay, startRelay, waitFor } from './relay-fixtures';
+import { Context, connectionFor, relayListenerSockets, sendThroughRelay, startRelay, waitFor } from './relay-fixtures';
 
 /** Answers every call with what it saw, as JSON. */
 function echo(call: RelayedCall): void {
@@ -61,7 +61,6 @@ describe('relay listener against the relay emulator', { concurrency: true }, () 
     assert.match(listener.lastError ?? '', /401/);
     assert.match(listener.lastError ?? '', /key/i);
     assert.ok(!(listener.lastError ?? '').includes(wrongKey), 'the key is not in the message');
-    await delay(2_500); // hyco-https alone would have retried at 0, 1 and 2 s
     assert.equal(listener.state, 'Failed');
     assert.equal(listener.stats.connectAttempts, 1, 'no quick retries with a rejected key');
     assert.equal(listener.stats.connects, 0);
@@ -95,23 +94,62 @@ describe('relay listener against the relay emulator', { concurrency: true }, () 
     assert.equal(response.status, 200);
   });
 
-  it('stays closed when close() comes during hyco-https back-off and its timer reconnects anyway (B6)', async (t) => {
+  it('stays closed when close() comes during its reconnect back-off (B6): no timer of hyco-https or ours reopens it', async (t) => {
     const relay = await startRelay(t, ['orders']);
-    const listener = startListener(t, { connection: connectionFor(relay, 'orders') });
+    const pending = new Set<NodeJS.Timeout>();
+    const timers = {
+      setTimeout: (callback: () => void, ms: number) => {
+        const handle: NodeJS.Timeout = setTimeout(() => (pending.delete(handle), callback()), ms);
+        pending.add(handle);
+        return handle;
+      },
+      clearTimeout: (handle: unknown) => (pending.delete(handle as NodeJS.Timeout), clearTimeout(handle as NodeJS.Timeout)),
+    };
+    const listener = startListener(t, { connection: connectionFor(relay, 'orders'), reconnectSchedule: () => 1_500, timers });
     await waitFor('Connected', () => listener.state === 'Connected');
-    let failures = 0;
-    listener.on('state', (state: RelayConnectionState) => {
-      if (state === 'Reconnecting') failures += 1;
-    });
+    const scheduled = new Promise<void>((resolve) => listener.once('reconnectScheduled', () => resolve()));
     await relay.close();
-    // The drop, then failed attempts at 0, 1 and 3 s: hyco-https's next attempt is 5 s away, ample
-    // time to close the listener and bring the relay back before that timer fires.
-    await waitFor('four failures', () => failures >= 4);
+    await scheduled;
+    assert.equal(pending.size, 1, 'one attempt is scheduled');
     await listener.close();
+    assert.equal(pending.size, 0, 'close() cancelled the scheduled attempt');
     await relay.start();
-    await waitFor('hyco-https reconnecting after close', () => listener.stats.reopenedAfterClose >= 1, 20_000);
-    await waitFor('no listener left at the relay', () => relay.listenerCount('orders') === 0);
+    // hyco-https's own reconnect would have been immediate: another listener's round trip is later than it.
+    const other = startListener(t, { connection: connectionFor(relay, 'orders') });
+    await waitFor('the other listener Connected', () => other.state === 'Connected');
+    assert.equal((await sendThroughRelay(relay, 'orders')).status, 200);
+    assert.equal(relay.listenerCount('orders'), 1);
+    assert.equal(listener.stats.reopenedAfterClose, 0);
     assert.equal(listener.state, 'Closed');
+  });
+
+  it('keeps to its schedule through a long outage (fake timers), and is Connected at the next attempt after the relay returns', async (t) => {
+    const relay = await startRelay(t, ['orders']);
+    const asked: number[] = [];
+    // Each pause is recorded as asked, then taken as 5 ms: 60 attempts of a 5–10 s schedule in well under a second.
+    const timers = { setTimeout: (callback: () => void, ms: number) => (asked.push(ms), setTimeout(callback, 5)), clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout) };
+    const listener = startListener(t, { connection: connectionFor(relay, 'orders'), timers });
+    await waitFor('Connected', () => listener.state === 'Connected');
+    await relay.close();
+    await waitFor('60 attempts while the relay is gone', () => asked.length >= 60, 20_000);
+    assert.deepEqual(asked.slice(0, 3), [1_000, 2_000, 4_000]);
+    for (const ms of asked) assert.ok(ms >= 1_000 && ms <= 10_000, `a pause of ${ms} ms`);
+    assert.ok(asked.slice(3).every((ms) => ms >= 5_000), 'past the first attempts the pause is 5–10 s');
+    assert.ok(new Set(asked.slice(3)).size > 10, 'the pauses are jittered');
+    await relay.start();
+    await waitFor('Connected again', () => listener.state === 'Connected', 10_000);
+    assert.equal(listener.stats.connects, 2);
+  });
+
+  it('keeps the slow retry after a 401: no fast attempts while Failed', async (t) => {
+    const relay = await startRelay(t, ['orders']);
+    const asked: number[] = [];
+    const timers = { setTimeout: (callback: () => void, ms: number) => (asked.push(ms), setTimeout(callback, ms === 60_000 ? 60_000 : 5)), clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout) };
+    const listener = startListener(t, { connection: { ...connectionFor(relay, 'orders'), key: 'd3Jvbmcta2V5' }, timers });
+    await waitFor('Failed', () => listener.state === 'Failed');
+    // ws reports the refusal's error and close together: by now a fast attempt would be scheduled.
+    assert.deepEqual(asked, [60_000]);
+    assert.equal(listener.stats.connectAttempts, 1);
   });
 
   it('renews its token before it expires, so the relay never closes the channel for expiry (B14)', async (t) => {
@@ -135,5 +173,21 @@ describe('relay listener against the relay emulator', { concurrency: true }, () 
     let pongs = 0;
     relayListenerSockets(relay, 'orders')[0].on('pong', () => (pongs += 1));
     await waitFor('three pongs', () => pongs >= 3);
+  });
+
+  it('keeps its control channel open through a burst of 1,000 pings from the relay', async (t) => {
+    const relay = await startRelay(t, ['orders']);
+    const listener = startListener(t, { connection: connectionFor(relay, 'orders') });
+    await waitFor('Connected', () => listener.state === 'Connected' && relayListenerSockets(relay, 'orders').length === 1);
+    const socket = relayListenerSockets(relay, 'orders')[0];
+    let pongs = 0;
+    socket.on('pong', () => (pongs += 1));
+    for (let i = 0; i < 1_000; i += 1) socket.ping(Buffer.from(String(i)));
+    await waitFor('1,000 pongs', () => pongs >= 1_000 || socket.readyState !== socket.OPEN);
+    assert.equal(pongs, 1_000, 'every ping answered before the channel closed');
+    assert.equal((await sendThroughRelay(relay, 'orders', { suffix: '/after-pings' })).status, 200);
+    assert.equal(listener.stats.connects, 1, 'the channel was never dropped');
+    assert.equal(listener.state, 'Connected');
+    assert.equal(relayListenerSockets(relay, 'orders')[0], socket);
   });
 });

@@ -108,7 +108,12 @@ export class Database {
 
   /** Maps a failure and, when the connection was lost, drops the pool so the next call makes a new one. */
   fail(pool: sql.ConnectionPool | undefined, error: unknown): MappedError {
-    const mapped = mapDatabaseError(error, this.requestTimeoutMs);
+    let mapped = mapDatabaseError(error, this.requestTimeoutMs);
+    // A call on a pool already replaced or closed failed because of that, whatever the driver says.
+    if (mapped.error.code === 'InternalError' && pool && (pool !== this.current || this.closed)) {
+      mapped = { error: unavailable('the connection pool was replaced while the call ran'), connectionLost: false };
+    }
+    if (mapped.error.code === 'InternalError' && error !== mapped.error) this.logger.error({ err: error }, 'unexpected database failure');
     // A driver error is reported once: an HcmError is one already mapped (a transaction maps the
     // failure of its statement again) or one of ours raised inside a transaction.
     if (!isHcmError(error)) this.onError?.(mapped.error);

@@ -1,10 +1,13 @@
 /**
  * Maps what mssql/tedious throw to the catalogue (DESIGN "Errors"): unique or foreign-key violation
  * 409, unknown object 404, NULL into NOT NULL 400, bad values 400, timeouts 504, login or network
- * failure 503 with Retry-After; sqlErrorNumber is kept. `connectionLost` tells the pool to replace
- * itself.
+ * failure 503 with Retry-After; sqlErrorNumber is kept. A SQL Server error with no specific code goes
+ * by its class (severity): 11–16 are the statement's or its values' fault (400 SqlError), 17 and
+ * above are the server's resources or a fatal error (503 DatabaseUnavailable). A failure that is
+ * neither a SQL Server error nor a known driver condition is our bug: 500 InternalError, logged by
+ * the caller. `connectionLost` tells the pool to replace itself.
  */
-import { HcmError, isHcmError } from '../../../common/errors';
+import { HcmError, errors, isHcmError } from '../../../common/errors';
 import { redactText } from '../../../common/redact';
 
 export const RETRY_AFTER_SECONDS = 2;
@@ -19,6 +22,7 @@ interface DriverError {
   name?: string;
   code?: string;
   number?: number;
+  class?: number;
   message?: string;
   originalError?: DriverError & { info?: DriverError };
   info?: DriverError;
@@ -43,10 +47,29 @@ export function mapDatabaseError(thrown: unknown, requestTimeoutMs: number): Map
       connectionLost: false,
     };
   }
-  if (number === undefined) {
-    return { error: new HcmError('SqlError', message, {}), connectionLost: false };
+  if (number === undefined) return withoutNumber(error, message);
+  const severity = sqlClass(error);
+  // Class 20 and above end the connection (SQL Server closes it); 17–19 are resource problems.
+  if (severity !== undefined && severity >= 17 && !SPECIFIC_NUMBERS.has(number)) {
+    return { error: unavailable(message, number), connectionLost: severity >= 20 };
   }
   return { error: bySqlNumber(number, message), connectionLost: false };
+}
+
+/**
+ * A failure without a SQL Server number: tarn rejects the waiters of a pool being closed (the pool
+ * was replaced after a connection failure) with a bare Error('aborted') — an outage, not a bug; mssql
+ * refuses a parameter value with EPARAM — the caller's value. Anything else is our bug.
+ */
+function withoutNumber(error: DriverError, message: string): MappedError {
+  if (isPoolAbort(error)) return { error: unavailable('the connection pool was closed while the call waited for a connection'), connectionLost: true };
+  if (error.code === 'EPARAM') return { error: errors.badRequest(message), connectionLost: false };
+  return { error: errors.internal(), connectionLost: false };
+}
+
+/** tarn's PendingOperation.abort(): a plain Error whose whole message is 'aborted'. */
+export function isPoolAbort(error: DriverError): boolean {
+  return String(error.message) === 'aborted' && (error.name === undefined || error.name === 'Error');
 }
 
 export function unavailable(message: string, sqlErrorNumber?: number): HcmError {
@@ -58,8 +81,12 @@ export function unavailable(message: string, sqlErrorNumber?: number): HcmError 
   );
 }
 
+/** Numbers with their own code, whatever their class. */
+const SPECIFIC_NUMBERS = new Set([2627, 2601, 547, 515, 208, 207, 2812, 201]);
+
 function bySqlNumber(number: number, message: string): HcmError {
   const details = { sqlErrorNumber: number };
+  if (number === 201) return missingParameter(message);
   if (number === 2627 || number === 2601) return new HcmError('UniqueViolation', message, details);
   if (number === 547) return new HcmError('ForeignKeyViolation', message, details);
   if (number === 515) return new HcmError('NullNotAllowed', message, details);
@@ -69,6 +96,18 @@ function bySqlNumber(number: number, message: string): HcmError {
   if (BAD_VALUE_NUMBERS.has(number)) return new HcmError('BadRequest', message, details);
   if (PERMISSION_NUMBERS.has(number)) return new HcmError('PermissionDenied', message, details);
   return new HcmError('SqlError', message, details);
+}
+
+/** Error 201: "Procedure or function 'p' expects parameter '@x', which was not supplied." */
+function missingParameter(message: string): HcmError {
+  const parameter = /expects parameter '@?([^']{1,128})'/.exec(message)?.[1];
+  const text = parameter ? `The procedure needs parameter '${parameter}'; give it in the JSON body.` : message;
+  return new HcmError('BadRequest', text, { sqlErrorNumber: 201, parameter });
+}
+
+function sqlClass(error: DriverError): number | undefined {
+  const candidates = [error.class, error.originalError?.info?.class, error.originalError?.class, error.info?.class];
+  return candidates.find((n): n is number => typeof n === 'number');
 }
 
 function sqlNumber(error: DriverError): number | undefined {
@@ -92,5 +131,7 @@ function loginErrorNumber(error: DriverError): number | undefined {
 function isNetworkFailure(error: DriverError): boolean {
   const codes = [error.code, error.originalError?.code, error.originalError?.info?.code, error.info?.code];
   if (codes.some((c) => c !== undefined && NETWORK_CODES.has(c))) return true;
-  return /connection (lost|closed|is closed|ended)|socket hang up|ECONNRESET|ECONNREFUSED/i.test(String(error.message ?? ''));
+  // tedious refuses a request on a connection that already closed (its state machine is Final):
+  // a transaction's statement after the server went away.
+  return /connection (lost|closed|is closed|ended)|socket hang up|ECONNRESET|ECONNREFUSED|not the Final state/i.test(String(error.message ?? ''));
 }

@@ -1,10 +1,13 @@
 /**
- * The last middleware: renders every error as the catalogue's JSON ({"error":{code,message,…}})
- * with its status and headers (Retry-After), maps body-parser failures to 413 PayloadTooLarge and
- * 400 BadRequest, and cuts a response whose headers already went out.
+ * The last middleware and the one place an error becomes a response: renders every error as the
+ * catalogue's JSON ({"error":{code,message,…}}) with its status and headers (Retry-After). Body-parser
+ * failures get their own messages (413 PayloadTooLarge with the limit, 400 for JSON that does not
+ * parse, 415 UnsupportedMediaType); any other library error with a 4xx status keeps it (toHcmError);
+ * what is left is our bug: 500 InternalError, logged with the original error. A response whose headers
+ * already went out is cut.
  */
 import type { NextFunction, Request, Response } from 'express';
-import { HcmError, errors, isHcmError } from '../../../common/errors';
+import { HcmError, errors, isHcmError, toHcmError } from '../../../common/errors';
 import type { Logger } from '../../../common/logger';
 import { sqlErrors } from '../errors';
 import { correlationId } from './correlation';
@@ -21,10 +24,11 @@ export function toResponseError(error: unknown, limit: number): HcmError {
   if (parserError?.type === 'entity.too.large') return sqlErrors.payloadTooLarge(parserError.limit ?? limit);
   if (parserError?.type === 'entity.parse.failed') return errors.badRequest('The request body is not valid JSON.');
   if (parserError?.type === 'encoding.unsupported' || parserError?.type === 'charset.unsupported') {
-    return errors.badRequest('The request body must be UTF-8 JSON.');
+    return new HcmError('UnsupportedMediaType', 'The request body must be UTF-8 JSON, plain or with Content-Encoding gzip, deflate or br.');
   }
   if (parserError?.type === 'request.aborted') return errors.badRequest('The client aborted the request body.');
-  return errors.internal();
+  if (error instanceof URIError) return errors.badRequest('The request path has invalid percent-encoding.');
+  return toHcmError(error);
 }
 
 export function errorHandler(logger: Logger, limit: () => number) {

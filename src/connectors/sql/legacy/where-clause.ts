@@ -10,6 +10,7 @@ import { bindColumnValue, valueFamily } from '../catalog/bind-value';
 import { quoteIdentifier } from '../catalog/identifiers';
 import { ColumnInfo, TableInfo, findColumn, isComparable } from '../catalog/model';
 import { ParameterBag } from '../db/parameters';
+import { scanSql } from '../query/sql-scan';
 import { sqlErrors, truncate } from '../errors';
 
 const MAX_LENGTH = 8192;
@@ -28,9 +29,21 @@ const parser = new Parser();
 export function compileWhereClause(clause: string, table: TableInfo, bag: ParameterBag): string {
   if (typeof clause !== 'string' || clause.trim() === '') throw sqlErrors.invalidWhereClause('is empty.');
   if (clause.length > MAX_LENGTH) throw sqlErrors.invalidWhereClause(`is longer than ${MAX_LENGTH} characters.`);
+  refuseCommentsAndSemicolons(clause);
   const where = parseClause(clause);
   const state = { nodes: 0 };
   return compileNode(where, table, bag, state);
+}
+
+/**
+ * As /query: no comments (they could hide text from a reader of the log), and no ';' — a condition
+ * is not a statement. Harmless here (the SQL is rebuilt from the tree), but the two stay consistent.
+ */
+function refuseCommentsAndSemicolons(clause: string): void {
+  const scan = scanSql(clause);
+  if (scan.unterminated) throw sqlErrors.invalidWhereClause('a string or [name] is not closed.');
+  if (scan.hasComment) throw sqlErrors.invalidWhereClause('comments (-- or /* */) are not allowed.');
+  if (scan.semicolons > 0) throw sqlErrors.invalidWhereClause("';' is not allowed: give one condition, not a statement.");
 }
 
 function parseClause(clause: string): AstNode {

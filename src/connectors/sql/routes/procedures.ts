@@ -11,6 +11,7 @@ import { ConnectorContext } from '../context';
 import { ParameterBag } from '../db/parameters';
 import { declaredSqlType, inputParameter } from '../db/rpc-types';
 import { sqlErrors } from '../errors';
+import { requireBody } from './items-write';
 import { driverValues, streamResultSets } from './result-sets';
 import sql from 'mssql';
 
@@ -18,8 +19,10 @@ export function procedureRoutes(ctx: ConnectorContext): Router {
   const router = Router();
   router.post('/procedures/:name', async (req, res) => {
     const procedure = await ctx.procedure(String(req.params.name));
-    const body = req.body === undefined || (typeof req.body === 'object' && Object.keys(req.body as object).length === 0) ? {} : req.body;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw sqlErrors.badBody('Send the parameters as a JSON object, e.g. {"CustomerId": 42}.');
+    // As table writes: a JSON object, {} when the procedure takes no parameters. A parameter it
+    // needs and the body leaves out is SQL Server's error 201, answered 400 naming it (error-map).
+    const body = requireBody(req);
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw sqlErrors.badBody('Send the parameters as a JSON object, e.g. {"CustomerId": 42}, or {} for none.');
     const prepare = parameterSetup(procedure, body as Record<string, unknown>);
     await streamResultSets(ctx, res, { text: quoteQualified(procedure), parameters: new ParameterBag() }, {
       mode: 'execute',

@@ -58,6 +58,17 @@ describe('whereClause (2015 grammar)', () => {
     refused('x'.repeat(9000));
   });
 
+  it('refuses comments and any \';\', trailing or not, as /query does, naming which', () => {
+    for (const [clause, reason] of [
+      ['Id = 1 -- the rest', /comments/], ['Id = 1 /* note */', /comments/], ['Id /**/ = 1', /comments/], ['Id = 1;', /';'/], ['Id = 1 ;  ', /';'/],
+      ["CustomerName = 'open", /not closed/],
+    ] as const) {
+      assert.throws(() => compile(clause), (e: unknown) => e instanceof HcmError && e.code === 'InvalidWhereClause' && reason.test(e.message), clause);
+    }
+    // Inside a string literal they are data, not comments or separators.
+    assert.deepEqual(compile("CustomerName = 'a -- b; /* c */'").values, { p0: 'a -- b; /* c */' });
+  });
+
   it('refuses other tables\' columns and unknown columns', () => {
     refused('Secret.Id = 1');
     refused('dbo.Secret.Id = 1');
