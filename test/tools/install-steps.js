@@ -44,4 +44,26 @@ function run(command, args, extraEnv = {}) {
   if (result.status !== 0) throw new Error(`"${command} ${args.join(' ')}" exited with ${result.status ?? result.signal}`);
 }
 
-module.exports = { MissingPrerequisite, commandPath, requireCommand, requireRoot, run };
+let aptListsFresh = false;
+
+/** Installs Debian packages with apt-get, saying so (they live outside the project). */
+function installDebianPackage(debianPackage) {
+  requireRoot(debianPackage);
+  console.log(`tools: installing the Debian package ${debianPackage} (an OS package, outside the project) with apt-get`);
+  if (!aptListsFresh) run('apt-get', ['update', '-qq']); // once per run, however many packages
+  aptListsFresh = true;
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', debianPackage], { DEBIAN_FRONTEND: 'noninteractive' });
+}
+
+/** A tool-table row for a tool that a Debian package brings. */
+function debianPackageTool({ name, what, env, debianPackage, find, alternative }) {
+  return {
+    name,
+    env,
+    find,
+    install: () => installDebianPackage(debianPackage),
+    missing: `${what} is missing: run "sudo apt-get install ${debianPackage}" (Debian/Ubuntu), ${alternative}.`,
+  };
+}
+
+module.exports = { MissingPrerequisite, commandPath, debianPackageTool, requireCommand, requireRoot, run };

@@ -12,7 +12,7 @@
 const { createHash } = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
-const { commandPath, run, requireCommand, requireRoot } = require('./install-steps');
+const { commandPath, debianPackageTool, run, requireCommand } = require('./install-steps');
 
 const root = path.resolve(__dirname, '..', '..');
 const tools = path.join(root, 'tools');
@@ -57,18 +57,14 @@ module.exports = [
     },
     missing: `Pester ${PESTER_VERSION} is missing and needs the .NET SDK to install: install the .NET SDK, or run "dotnet restore test/tools/pester/restore.csproj --packages tools/packages" yourself.`,
   },
-  {
+  debianPackageTool({
     name: 'Chromium (headless, for the page tests)',
+    what: 'Chromium',
     env: 'HCM_CHROMIUM',
+    debianPackage: 'chromium',
     find: () => process.env.HCM_CHROMIUM || existing('/usr/bin/chromium') || commandPath('chromium'),
-    install: () => {
-      requireRoot('chromium');
-      console.log('tools: installing the Debian package chromium (an OS package, outside the project) with apt-get');
-      run('apt-get', ['update', '-qq']);
-      run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], { DEBIAN_FRONTEND: 'noninteractive' });
-    },
-    missing: 'Chromium is missing: run "sudo apt-get install chromium" (Debian/Ubuntu), or set HCM_CHROMIUM to a Chromium binary.',
-  },
+    alternative: 'or set HCM_CHROMIUM to a Chromium binary',
+  }),
   {
     name: 'Microsoft.Data.SqlClient 7.1.2 probe (.NET, for the SQL Server stand-in tests)',
     env: 'HCM_SQLCLIENT_PROBE',
@@ -84,28 +80,20 @@ module.exports = [
     },
     missing: 'The SqlClient probe is missing and needs the .NET SDK (and NuGet) to build: install the .NET SDK, or run "dotnet build test/clients/sqlclient/sqlclient-probe.csproj -c Release -o tools/sqlclient-probe" yourself.',
   },
-  {
+  debianPackageTool({
     name: 'FreeTDS tsql and freebcp (for the SQL Server stand-in tests)',
+    what: 'FreeTDS (tsql and freebcp)',
     env: 'HCM_FREETDS_TSQL',
+    debianPackage: 'freetds-bin',
     find: () => (commandPath('freebcp') ? commandPath('tsql') : undefined),
-    install: () => {
-      requireRoot('freetds-bin');
-      console.log('tools: installing the Debian package freetds-bin (an OS package, outside the project) with apt-get');
-      run('apt-get', ['update', '-qq']);
-      run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'freetds-bin'], { DEBIAN_FRONTEND: 'noninteractive' });
-    },
-    missing: 'FreeTDS is missing: run "sudo apt-get install freetds-bin" (Debian/Ubuntu), which brings tsql and freebcp.',
-  },
-  {
+    alternative: 'which brings both',
+  }),
+  debianPackageTool({
     name: 'Squid (the HTTP proxy of the relay proxy tests)',
+    what: 'Squid',
     env: 'HCM_SQUID',
+    debianPackage: 'squid',
     find: () => process.env.HCM_SQUID || existing('/usr/sbin/squid') || commandPath('squid'),
-    install: () => {
-      requireRoot('squid');
-      console.log('tools: installing the Debian package squid (an OS package, outside the project) with apt-get');
-      run('apt-get', ['update', '-qq']);
-      run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'squid'], { DEBIAN_FRONTEND: 'noninteractive' });
-    },
-    missing: 'Squid is missing: run "sudo apt-get install squid" (Debian/Ubuntu), or set HCM_SQUID to a squid binary.',
-  },
+    alternative: 'or set HCM_SQUID to a squid binary',
+  }),
 ];
