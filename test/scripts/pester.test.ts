@@ -25,6 +25,8 @@ interface PesterSummary {
   failedContainers: number;
   seconds: number;
   failures: Array<{ test: string; error: string }>;
+  /** Tests that could not run here, each with Pester's reason (printed: a skip is never silent). */
+  skips?: Array<{ test: string; reason: string }>;
 }
 
 function runPester(pwsh: string, pester: string): Promise<{ code: number | null; output: string }> {
@@ -60,6 +62,7 @@ test('the PowerShell provisioner suite passes under Pester 5.9.1', { timeout: 10
     `Pester ${summary.pester}: ${summary.total} tests, ${summary.passed} passed, ${summary.failed} failed, ` +
       `${summary.skipped} skipped, ${summary.notRun} not run, in ${summary.seconds} s\n`,
   );
+  for (const skip of summary.skips ?? []) process.stdout.write(`Pester skipped: ${skip.test} (${skip.reason})\n`);
   const failures = summary.failures.map((failure) => `- ${failure.test}: ${failure.error}`).join('\n');
   assert.equal(summary.pester, PESTER_VERSION);
   assert.ok(summary.total > 0, 'Pester ran no tests');

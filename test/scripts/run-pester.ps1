@@ -41,6 +41,7 @@ $summary = [ordered]@{
     failedBlocks     = $result.FailedBlocksCount
     failedContainers = $result.FailedContainersCount
     seconds          = [math]::Round($result.Duration.TotalSeconds, 1)
+    skips            = @(@($result.Skipped) | ForEach-Object { [ordered]@{ test = $_.ExpandedPath; reason = "$($_.ErrorRecord | Select-Object -First 1)" } })
     failures         = @(
         @($result.Failed) | ForEach-Object { [ordered]@{ test = $_.ExpandedPath; error = (@($_.ErrorRecord) | ForEach-Object { $_.Exception.Message }) -join ' | ' } }
         @($result.FailedBlocks) | ForEach-Object { [ordered]@{ test = "block: $($_.ExpandedPath)"; error = (@($_.ErrorRecord) | ForEach-Object { $_.Exception.Message }) -join ' | ' } }
