@@ -196,7 +196,7 @@ describe('listener end to end through the relay emulator', { concurrency: true }
     await waitFor('the call to reach the connector', () => connector.received.length === 1);
     await service.shutdown(5_000);
     const response = await inFlight;
-    assert.equal(response.status, 200);
+    assert.equal(response.status, 200, `the in-flight call was answered ${response.status}: ${response.body.toString()}`);
     assert.equal(response.body.toString(), 'finished');
     await waitFor('the relay connection closed', () => relay.listenerCount('sql-orders') === 0);
   });
