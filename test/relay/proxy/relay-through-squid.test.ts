@@ -150,7 +150,8 @@ describe('relay connections through a real Squid proxy', () => {
     await waitFor('Failed', () => listener.state === 'Failed');
     assert.match(String(listener.lastError), new RegExp(`proxy ${squid.url} \\(from HTTP_PROXY\\) refused the tunnel to ${RELAY_NAME}:\\d+ \\(403`));
     assert.equal(relay.listenerCount('orders'), 0);
-    assert.ok(squid.accessLog().some((entry) => entry.result === 'TCP_DENIED/403' && entry.method === 'CONNECT'));
+    // Squid writes its access log a moment after the answer: wait for the line, do not race it.
+    await waitFor('Squid to log the refused CONNECT', () => squid.accessLog().some((entry) => entry.result === 'TCP_DENIED/403' && entry.method === 'CONNECT'));
   });
 
   it('goes Failed naming the proxy authentication, never the password, when the password is wrong', async (t) => {
@@ -163,7 +164,7 @@ describe('relay connections through a real Squid proxy', () => {
     const message = String(listener.lastError);
     assert.match(message, /refused the user name and password of hcm \(407 Proxy Authentication Required\)/);
     assert.ok(!message.includes(wrong) && !message.includes(Buffer.from(`hcm:${wrong}`).toString('base64')));
-    assert.ok(squid.accessLog().some((entry) => entry.result === 'TCP_DENIED/407'));
+    await waitFor('Squid to log the 407', () => squid.accessLog().some((entry) => entry.result === 'TCP_DENIED/407'));
   });
 
   it('says NTLM/Negotiate is not supported when the 407 offers only NTLM', async (t) => {
