@@ -25,6 +25,11 @@ export interface SqlType {
   variant?: boolean;
   /** A COLLATE other than the database's (char types): decides the code page varchar travels in. */
   collation?: string;
+  /**
+   * A user-defined type named in a declaration (CREATE TYPE): a table type or an alias type, found
+   * in the catalog when the declaration runs (the parser cannot know it); `name` is a placeholder.
+   */
+  userType?: string;
 }
 
 export const MAX_LENGTH = -1;

@@ -80,16 +80,68 @@ export interface ProcedureDefinition extends CatalogObjectBase {
   source: string;
 }
 
+/**
+ * CREATE TYPE: a table type (its columns and constraints as a table's, named after the type) or an
+ * alias type (a base type and nullability). Types have their own namespace (sys.types), so they
+ * are kept apart from the objects; `objectId` is the type's user_type_id.
+ */
+export interface TypeDefinition extends CatalogObjectBase {
+  kind: 'type';
+  table?: TableDefinition;
+  base?: SqlType;
+  nullable: boolean;
+}
+
+/** CREATE TRIGGER: an object of its own (sys.objects type TR) fired by changes to `table`. */
+export interface TriggerDefinition extends CatalogObjectBase {
+  kind: 'trigger';
+  table: string;
+  timing: 'AFTER' | 'INSTEAD OF';
+  events: Array<'INSERT' | 'UPDATE' | 'DELETE'>;
+  source: string;
+}
+
 export type CatalogObject = TableDefinition | ViewDefinition | ProcedureDefinition;
+type StoredDefinition = CatalogObject | TypeDefinition | TriggerDefinition;
+
+/** Types are stored under this prefix: their names may repeat an object's. */
+const TYPE_KEY = 'type:';
 
 export const OBJECTS_TABLE = '__hcm_objects';
 export const META_TABLE = '__hcm_meta';
 
 export class Catalog {
   private readonly byName = new Map<string, CatalogObject>();
+  private readonly typesByName = new Map<string, TypeDefinition>();
+  private readonly triggersByName = new Map<string, TriggerDefinition>();
 
-  constructor(readonly token: string, objects: CatalogObject[]) {
-    for (const object of objects) this.byName.set(object.name.toLowerCase(), object);
+  constructor(readonly token: string, objects: StoredDefinition[]) {
+    for (const object of objects) {
+      if (object.kind === 'type') this.typesByName.set(object.name.toLowerCase(), object);
+      else if (object.kind === 'trigger') this.triggersByName.set(object.name.toLowerCase(), object);
+      else this.byName.set(object.name.toLowerCase(), object);
+    }
+  }
+
+  type(name: string): TypeDefinition | undefined {
+    return this.typesByName.get(name.toLowerCase());
+  }
+
+  types(): TypeDefinition[] {
+    return [...this.typesByName.values()].sort((a, b) => a.objectId - b.objectId);
+  }
+
+  trigger(name: string): TriggerDefinition | undefined {
+    return this.triggersByName.get(name.toLowerCase());
+  }
+
+  triggers(): TriggerDefinition[] {
+    return [...this.triggersByName.values()].sort((a, b) => a.objectId - b.objectId);
+  }
+
+  /** The triggers of a table, in creation order (SQL Server's order when none is set first/last). */
+  triggersOn(table: string): TriggerDefinition[] {
+    return this.triggers().filter((t) => t.table.toLowerCase() === table.toLowerCase());
   }
 
   object(name: string): CatalogObject | undefined {
@@ -163,7 +215,7 @@ export function loadCatalog(db: SqliteDatabase): Catalog {
   const cached = cache.get(token);
   if (cached) return cached;
   const rows = db.prepare(`SELECT definition FROM "${OBJECTS_TABLE}"`).all() as Array<{ definition: string }>;
-  const catalog = new Catalog(token, rows.map((r) => JSON.parse(r.definition) as CatalogObject));
+  const catalog = new Catalog(token, rows.map((r) => JSON.parse(r.definition) as StoredDefinition));
   if (cache.size > 64) cache.clear();
   cache.set(token, catalog);
   return catalog;
@@ -173,6 +225,17 @@ export function loadCatalog(db: SqliteDatabase): Catalog {
 export function saveObject(db: SqliteDatabase, object: CatalogObject): void {
   db.prepare(`INSERT OR REPLACE INTO "${OBJECTS_TABLE}" (name, kind, definition) VALUES (?, ?, ?)`).run(object.name, object.kind, JSON.stringify(object));
   renewToken(db);
+}
+
+/** Writes (or replaces) a type or a trigger; types are keyed apart from objects. */
+export function saveDefinition(db: SqliteDatabase, definition: TypeDefinition | TriggerDefinition): void {
+  const key = definition.kind === 'type' ? TYPE_KEY + definition.name : definition.name;
+  db.prepare(`INSERT OR REPLACE INTO "${OBJECTS_TABLE}" (name, kind, definition) VALUES (?, ?, ?)`).run(key, definition.kind, JSON.stringify(definition));
+  renewToken(db);
+}
+
+export function deleteType(db: SqliteDatabase, name: string): void {
+  deleteObject(db, TYPE_KEY + name);
 }
 
 export function deleteObject(db: SqliteDatabase, name: string): void {

@@ -12,6 +12,8 @@ import { META_TABLE } from './catalog';
 import type { Catalog, ProcedureDefinition, TableDefinition } from './catalog';
 import { registerFunctions } from './functions/register';
 import { VariableFrames } from './variables';
+import { TableVariables } from './table-variables';
+import type { TriggerFrame } from '../tsql/execute/fire-triggers';
 import { ParameterList, positionalParameters, TranslationContext } from '../tsql/translate/context';
 import type { StoredValue } from '../sql-type';
 import { sqlErrors, SqlError } from '../tsql/sql-error';
@@ -54,6 +56,12 @@ export class SqlSession {
   /** #temporary procedures: this session's only, gone when it ends or is reset. */
   readonly tempProcedures = new Map<string, ProcedureDefinition>();
   readonly prepared = new Map<number, { declarations: string; statement: string }>();
+  /** The triggers running, innermost last: their `inserted` and `deleted` tables and UPDATE() columns. */
+  readonly triggerFrames: TriggerFrame[] = [];
+  /** Writes running: a trigger's statements write inside the statement that fired it. */
+  private writeDepth = 0;
+  /** The live table variables' SQLite tables; they outlast a ROLLBACK as on SQL Server. */
+  readonly tableVariables: TableVariables;
   options: SessionOptions;
   /**
    * What sp_reset_connection restores: the options as the login left them. A client without the
@@ -90,6 +98,8 @@ export class SqlSession {
     this.loginOptions = { ...this.options };
     this.loginBatchPending = identityInfo.odbc === false;
     this.db = store.connect();
+    this.tableVariables = new TableVariables(this.db, identityInfo.spid);
+    this.variables.onReleaseTable = (slot) => { if (slot.table) this.tableVariables.release(slot.table); };
     store.sessions.add(this);
     registerFunctions(this.db, {
       database: store,
@@ -173,6 +183,7 @@ export class SqlSession {
       nullByDefault: nullByDefault(this.options),
       sessionRows: () => [...this.store.sessions].map((session) => session.sessionRow()),
       connectionRows: () => [...this.store.sessions].map((session) => session.connectionRow()),
+      trigger: this.triggerFrames[this.triggerFrames.length - 1],
     };
   }
 
@@ -189,13 +200,36 @@ export class SqlSession {
    * lock: SQLite keeps temporary tables in a per-connection database, so another session's open
    * transaction never blocks it, as on SQL Server.
    */
-  async write<T>(signal: AbortSignal, fn: () => T, tempOnly = false): Promise<T> {
+  async write<T>(signal: AbortSignal, fn: () => T | Promise<T>, tempOnly = false): Promise<T> {
+    // Inside a running write (a trigger's body): a savepoint in the statement's own transaction.
+    if (this.writeDepth > 0) return this.nestedWrite(fn);
+    this.writeDepth++;
+    try {
+      return await this.writeStatement(signal, fn, tempOnly);
+    } finally {
+      this.writeDepth--;
+    }
+  }
+
+  private async nestedWrite<T>(fn: () => T | Promise<T>): Promise<T> {
+    this.db.exec('SAVEPOINT "__hcm_nested"');
+    try {
+      const result = await fn();
+      this.db.exec('RELEASE "__hcm_nested"');
+      return result;
+    } catch (error) {
+      this.db.exec('ROLLBACK TO "__hcm_nested"; RELEASE "__hcm_nested"');
+      throw error;
+    }
+  }
+
+  private async writeStatement<T>(signal: AbortSignal, fn: () => T | Promise<T>, tempOnly: boolean): Promise<T> {
     if (this.tranCount > 0) {
       if (tempOnly) this.openDeferredTransaction();
       else await this.openWriteTransaction(signal);
       this.db.exec('SAVEPOINT "__hcm_statement"');
       try {
-        const result = fn();
+        const result = await fn();
         this.db.exec('RELEASE "__hcm_statement"');
         return result;
       } catch (error) {
@@ -207,7 +241,7 @@ export class SqlSession {
     try {
       this.db.exec(tempOnly ? 'BEGIN' : 'BEGIN IMMEDIATE');
       try {
-        const result = fn();
+        const result = await fn();
         this.db.exec('COMMIT');
         return result;
       } catch (error) {
@@ -290,7 +324,7 @@ export class SqlSession {
   rollback(): Buffer | undefined {
     if (this.tranCount === 0) throw sqlErrors.rollbackWithoutBegin();
     this.tranCount = 0;
-    if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    this.tableVariables.keepAcrossRollback(() => { if (this.db.inTransaction) this.db.exec('ROLLBACK'); });
     return this.endTransaction();
   }
 
@@ -313,7 +347,7 @@ export class SqlSession {
     }
     if (!this.db.inTransaction) throw sqlErrors.noSavepoint(name);
     try {
-      this.db.exec(`ROLLBACK TO ${savepointName(name)}`);
+      this.tableVariables.keepAcrossRollback(() => this.db.exec(`ROLLBACK TO ${savepointName(name)}`));
     } catch {
       throw sqlErrors.noSavepoint(name);
     }

@@ -9,6 +9,8 @@ import { sqlErrors } from '../tsql/sql-error';
 export class VariableFrames {
   private readonly frames: Array<Map<string, VariableSlot>> = [new Map()];
   private readonly owners = new WeakMap<VariableSlot, object>();
+  /** Called for each table variable whose frame ends (its table is dropped). */
+  onReleaseTable: (slot: VariableSlot) => void = () => undefined;
 
   get(name: string): VariableSlot | undefined {
     return this.frames[this.frames.length - 1].get(name.toLowerCase());
@@ -36,11 +38,15 @@ export class VariableFrames {
   }
 
   pop(): void {
-    if (this.frames.length > 1) this.frames.pop();
+    if (this.frames.length > 1) this.release(this.frames.pop()!);
   }
 
   clear(): void {
-    this.frames.splice(0, this.frames.length, new Map());
+    for (const frame of this.frames.splice(0, this.frames.length, new Map())) this.release(frame);
+  }
+
+  private release(frame: Map<string, VariableSlot>): void {
+    for (const slot of frame.values()) if (slot.table) this.onReleaseTable(slot);
   }
 }
 

@@ -38,7 +38,7 @@ export const handleRpc: RequestHandler = async (session, message, response) => {
       response.finish('doneProc', true);
       return;
     }
-    const args = call.parameters.map((p) => ({ name: p.name || undefined, value: p.value, type: p.typeInfo.sqlType, output: p.output, useDefault: p.useDefault }));
+    const args = call.parameters.map((p) => ({ name: p.name || undefined, value: p.value, type: p.typeInfo.sqlType, output: p.output, useDefault: p.useDefault, table: p.table }));
     await executor.guard(async () => {
       const result = await callProcedure(executor, name, args);
       response.returnStatus(result.returnStatus);

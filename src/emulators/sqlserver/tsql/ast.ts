@@ -117,7 +117,11 @@ export interface ProcedureParameter {
   type: SqlType;
   defaultValue?: Expr;
   output: boolean;
+  /** READONLY: required of (and only allowed for) table-valued parameters. */
+  readonly?: boolean;
 }
+
+export type TriggerEvent = 'INSERT' | 'UPDATE' | 'DELETE';
 
 export interface ExecArgument {
   name?: string;
@@ -136,14 +140,16 @@ export type Statement = At & (
   | { kind: 'update'; target: ObjectName; sets: Array<{ column?: string[]; variable?: string; op: string; expr: Expr }>; from: FromItem[]; where?: Expr; output?: OutputClause; top?: Expr }
   | { kind: 'delete'; target: ObjectName; from: FromItem[]; where?: Expr; output?: OutputClause; top?: Expr }
   | { kind: 'merge'; target: ObjectName; alias?: string; source: FromItem; on: Expr; clauses: MergeClause[]; output?: OutputClause }
-  | { kind: 'createTable'; name: ObjectName; columns: ColumnDefinition[]; constraints: TableConstraint[]; tableType?: boolean }
+  | { kind: 'createTable'; name: ObjectName; columns: ColumnDefinition[]; constraints: TableConstraint[] }
+  | { kind: 'createType'; name: ObjectName; table?: Statement & { kind: 'createTable' }; base?: SqlType; nullable?: boolean }
+  | { kind: 'createTrigger'; orAlter: boolean; name: ObjectName; table: ObjectName; timing: 'AFTER' | 'INSTEAD OF'; events: TriggerEvent[]; body: Statement[]; source: string }
   | { kind: 'alterTable'; name: ObjectName; addColumns: ColumnDefinition[]; addConstraints: TableConstraint[]; dropColumns: string[]; dropConstraints: string[] }
   | { kind: 'createIndex'; unique: boolean; name: string; table: ObjectName; columns: OrderItem[] }
   | { kind: 'createView'; orAlter: boolean; name: ObjectName; columns?: string[]; query: Query; source: string }
   | { kind: 'createProcedure'; orAlter: boolean; name: ObjectName; parameters: ProcedureParameter[]; body: Statement[]; source: string }
-  | { kind: 'drop'; objectType: 'TABLE' | 'PROCEDURE' | 'VIEW' | 'INDEX' | 'FUNCTION' | 'TRIGGER'; ifExists: boolean; names: ObjectName[]; onTable?: ObjectName }
+  | { kind: 'drop'; objectType: 'TABLE' | 'PROCEDURE' | 'VIEW' | 'INDEX' | 'FUNCTION' | 'TRIGGER' | 'TYPE'; ifExists: boolean; names: ObjectName[]; onTable?: ObjectName }
   | { kind: 'truncate'; table: ObjectName }
-  | { kind: 'declare'; variables: Array<{ name: string; type: SqlType; init?: Expr }> }
+  | { kind: 'declare'; variables: Array<{ name: string; type: SqlType; init?: Expr; table?: Statement & { kind: 'createTable' } }> }
   | { kind: 'setVariable'; name: string; op: string; expr: Expr }
   | { kind: 'setOption'; option: string; value: string; target?: ObjectName }
   | { kind: 'if'; condition: Expr; then: Statement; otherwise?: Statement }
@@ -164,7 +170,7 @@ export type Statement = At & (
   | { kind: 'raiserror'; message: Expr; severity: Expr; state: Expr; args: Expr[] }
   | { kind: 'use'; database: string }
   | { kind: 'waitfor'; delay: Expr }
-  | { kind: 'insertBulk'; table: ObjectName; columns: Array<{ name: string; type: SqlType }>; order?: Array<{ name: string; descending: boolean }> }
+  | { kind: 'insertBulk'; table: ObjectName; columns: Array<{ name: string; type: SqlType }>; order?: Array<{ name: string; descending: boolean }>; fireTriggers?: boolean }
 );
 
 export type InsertSource =

@@ -8,6 +8,7 @@ import type { StandInDatabase } from '../database';
 import { tokenize } from '../../tsql/lexer';
 import { Cursor } from '../../tsql/parser/cursor';
 import type { DateSessionHost } from './date-functions';
+import { typeId } from '../../tsql/translate/virtual-type-tables';
 
 type Value = null | number | bigint | string | Buffer;
 
@@ -60,10 +61,15 @@ function jsonPath(json: Value, path: Value): unknown {
 export function catalogFunctions(host: FunctionHost): Record<string, (...args: Value[]) => Value> {
   const byId = (id: Value) => (id === null ? undefined : host.catalog().byObjectId(Number(id)));
   return {
+    hcm_type_id: (name) => (name === null ? null : typeId(host.catalog(), String(name))),
     hcm_object_id: (name, type) => {
       if (name === null) return null;
       const object = findObject(host, String(name));
-      if (!object) return null;
+      if (!object) {
+        // Triggers are objects too (type TR), kept apart from tables in the catalog.
+        const trigger = host.catalog().trigger(String(name).replace(/^.*\./, '').replace(/^\[(.*)\]$/, '$1'));
+        return trigger && (type === undefined || type === null || String(type).trim().toUpperCase() === 'TR') ? trigger.objectId : null;
+      }
       if (type !== undefined && type !== null && !TYPE_CODES[object.kind].includes(String(type).trim().toUpperCase())) return null;
       return object.objectId;
     },

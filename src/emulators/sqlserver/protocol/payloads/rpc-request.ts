@@ -8,6 +8,8 @@ import { LATEST_TDS_VERSION } from '../tds-version';
 import { readBVarChar, readUInt16LE, readUInt8, readUsVarChar } from '../buffer-readers';
 import { readTypeInfo, TypeInfo } from '../types/type-info';
 import { readValue } from '../types/value-read';
+import { readTvpValue, TvpValue } from '../types/tvp-read';
+import { DataTypeId } from '../types/data-type-ids';
 import type { StoredValue } from '../../sql-type';
 
 /** 2.2.6.6 ProcID values of the special stored procedures. */
@@ -35,6 +37,8 @@ export interface RpcParameter {
   useDefault: boolean;
   typeInfo: TypeInfo;
   value: StoredValue;
+  /** A table-valued parameter's columns and rows (null: TVP_NULL_TOKEN). */
+  table?: TvpValue | null;
 }
 
 export interface RpcCall {
@@ -78,8 +82,13 @@ function readCall(payload: Buffer, start: number): { value: RpcCall; offset: num
     ({ value: name, offset } = readBVarChar(payload, offset));
     ({ value: status, offset } = readUInt8(payload, offset));
     ({ value: typeInfo, offset } = readTypeInfo(payload, offset));
-    ({ value, offset } = readValue(payload, offset, typeInfo));
+    let table: TvpValue | null | undefined;
+    if (typeInfo.id === DataTypeId.Tvp) {
+      ({ value: table, offset } = readTvpValue(payload, offset, readTypeInfo, readValue));
+      value = null;
+    } else ({ value, offset } = readValue(payload, offset, typeInfo));
     call.parameters.push({
+      table,
       name: name.startsWith('@') ? name.slice(1) : name,
       output: (status & ParameterStatus.ByRefValue) !== 0,
       useDefault: (status & ParameterStatus.DefaultValue) !== 0,

@@ -10,6 +10,7 @@ import { readBVarChar, readUInt16LE, readUInt32LE, readUInt8, readUsVarChar, Rea
 import { DataTypeId, USHORT_MAX } from './data-type-ids';
 import { collationInfo } from './code-page';
 import { MAX_LENGTH, SqlType, SqlTypeName } from '../../sql-type';
+import { readTvpTypeName, TvpTypeName } from './tvp-read';
 
 /** 2.2.5.4.3: the largest sql_variant, announced in TYPE_INFO (variant.ts writes the values). */
 const VARIANT_MAX_LENGTH = 8016;
@@ -24,6 +25,8 @@ export interface TypeInfo {
   /** Byte length: of the value for fixed types, the declared maximum otherwise. */
   length: number;
   collation?: Buffer;
+  /** A table-valued parameter (TVPTYPE, TDS 7.3+): the table type's name; the value is read by tvp-read.ts. */
+  tvpType?: TvpTypeName;
 }
 
 export class UnsupportedTypeError extends Error {}
@@ -105,6 +108,11 @@ function readOtherTypeInfo(buffer: Buffer, id: number, start: number): ReadResul
       }
       return { value: { id, sqlType: { name: 'xml', length: MAX_LENGTH }, lengthKind: 'plp', length: 0 }, offset };
     }
+    case DataTypeId.Tvp: {
+      const name = readTvpTypeName(buffer, offset);
+      const sqlType: SqlType = { name: 'int', userType: [name.value.schema, name.value.name].filter((part) => part !== '').join('.') };
+      return { value: { id, sqlType, lengthKind: 'fixed', length: 0, tvpType: name.value }, offset: name.offset };
+    }
     default:
       return readStringTypeInfo(buffer, id, offset);
   }
@@ -114,7 +122,7 @@ function readStringTypeInfo(buffer: Buffer, id: number, start: number): ReadResu
   let offset = start;
   const known = STRINGS[id];
   if (!known) {
-    const what = id === DataTypeId.Tvp ? 'table-valued parameters' : id === DataTypeId.Udt ? 'CLR user-defined types'
+    const what = id === DataTypeId.Udt ? 'CLR user-defined types'
       : id === DataTypeId.SsVariant ? 'sql_variant' : `data type 0x${id.toString(16).padStart(2, '0')}`;
     throw new UnsupportedTypeError(`The SQL Server stand-in does not support ${what}.`);
   }

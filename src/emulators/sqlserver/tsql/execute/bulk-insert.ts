@@ -11,6 +11,7 @@ import { quoteIdentifier, ParameterList } from '../translate/context';
 import { defaultValueSql, storeAs } from '../translate/storage';
 import { Scope } from '../translate/scope';
 import { keepIdentity, prepareIdentity } from './run-write';
+import { withTriggers } from './fire-triggers';
 import { SqlError, sqlErrors } from '../sql-error';
 import { typeFamily } from '../../sql-type';
 import type { StoredValue, SqlType } from '../../sql-type';
@@ -20,6 +21,8 @@ export interface PendingBulkLoad {
   table: TableDefinition;
   columns: string[];
   order?: Array<{ name: string; descending: boolean }>;
+  /** WITH (FIRE_TRIGGERS): the table's INSERT triggers fire once for the whole load, as SQL Server's. */
+  fireTriggers?: boolean;
 }
 
 const pending = new WeakMap<object, PendingBulkLoad>();
@@ -44,7 +47,7 @@ export async function runInsertBulk(ex: Executor, statement: Statement & { kind:
     refused.add(ex.session);
     return;
   }
-  pending.set(ex.session, { table, columns: statement.columns.map((c) => c.name), order: statement.order });
+  pending.set(ex.session, { table, columns: statement.columns.map((c) => c.name), order: statement.order, fireTriggers: statement.fireTriggers });
 }
 
 /** Inserts the rows of a BULK_LOAD message into the table the preceding INSERT BULK named. */
@@ -66,15 +69,17 @@ export async function loadBulkRows(ex: Executor, columns: Array<{ name: string; 
   const implicit = table.columns.filter((c) => !c.computedSource && !targets.some((t) => t.column === c) && (c.identity || c.type.name === 'rowversion' || c.defaultSource));
   const names = [...targets.map((t) => t.column), ...implicit].map((c) => quoteIdentifier(c.name)).join(', ');
   const sql = `INSERT INTO ${quoteIdentifier(table.name)} (${names}) VALUES (${[...values, ...implicit.map((c) => defaultValueSql(table, c, ctx))].join(', ')})`;
-  const count = await ex.session.write(ex.signal, () => {
+  const load = () => {
     prepareIdentity(ex.session, table);
     for (const row of rows) {
       current = row;
       const { statement, values: bound } = ex.session.bind(sql, params);
       statement.run(...bound);
     }
-    return rows.length;
-  });
+    return { changes: rows.length };
+  };
+  // Without FIRE_TRIGGERS a bulk load fires no trigger (SQL Server's default for bulk imports).
+  const { changes: count } = await ex.session.write(ex.signal, () => (target.fireTriggers ? withTriggers(ex, table, 'INSERT', 'all', load) : load()), !!table.temporary);
   keepIdentity(ex.session);
   // The count goes out in the response's one final DONE (session/requests.ts), as SQL Server answers a bulk load.
   ex.session.rowCount = count;

@@ -35,7 +35,7 @@ export class CancelledError extends Error {
   }
 }
 
-const IMPLICIT_TRANSACTION_KINDS = new Set<Statement['kind']>(['alterTable', 'createIndex', 'createProcedure', 'createTable', 'createView',
+const IMPLICIT_TRANSACTION_KINDS = new Set<Statement['kind']>(['alterTable', 'createIndex', 'createProcedure', 'createTable', 'createView', 'createType', 'createTrigger',
   'delete', 'drop', 'insert', 'insertBulk', 'merge', 'truncate', 'update', 'beginTransaction']);
 
 /** Errors after which SQL Server adds "The statement has been terminated." */

@@ -6,6 +6,7 @@ import type { Expr, Statement } from '../ast';
 import { BreakSignal, CancelledError, ContinueSignal, Executor, ReturnSignal } from './executor';
 import { isSqlError, SqlError, sqlErrors } from '../sql-error';
 import { convertValue } from '../../engine/convert';
+import { declareTableVariable, resolveDeclaredType } from './table-variables';
 import { isolationLevelNumber, OPTION_BITS, setDateFirst, setDateFormat, setFlag, setLanguage } from '../../engine/session-options';
 import { resolveTable } from '../translate/emit-dml';
 import { parseTemporal, TICKS_PER_SECOND } from '../../temporal';
@@ -15,10 +16,19 @@ type Of<K extends Statement['kind']> = Statement & { kind: K };
 
 export async function runDeclare(ex: Executor, statement: Of<'declare'>): Promise<void> {
   for (const variable of statement.variables) {
-    const { slot } = ex.session.variables.declare(variable.name, variable.type, null, variable);
+    if (variable.table) {
+      await declareTableVariable(ex, variable.name, { statement: variable.table }, variable);
+      continue;
+    }
+    const { type: declared, tableType } = resolveDeclaredType(ex, variable.type);
+    if (tableType) {
+      await declareTableVariable(ex, variable.name, { tableType }, variable);
+      continue;
+    }
+    const { slot } = ex.session.variables.declare(variable.name, declared, null, variable);
     if (variable.init) {
       const { value, type } = ex.evaluate(variable.init);
-      slot.value = convertValue(value, type, variable.type, undefined, false, ex.session.dateSettings);
+      slot.value = convertValue(value, type, declared, undefined, false, ex.session.dateSettings);
     }
   }
 }

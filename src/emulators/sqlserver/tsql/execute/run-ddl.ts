@@ -18,6 +18,8 @@ import { emitExpression } from '../translate/emit-expression';
 import { Scope } from '../translate/scope';
 import { defaultValueSql } from '../translate/storage';
 import { resolveTable } from '../translate/emit-dml';
+import { checkProcedureParameters, runDropType } from './run-type-ddl';
+import { dropTriggersOf, runDropTrigger } from './run-trigger-ddl';
 
 /** Drops and recreates the stand-in's triggers on each named table (those that still exist). */
 export function rebuildTriggers(ex: Executor, tables: Iterable<string>): void {
@@ -32,7 +34,7 @@ export function rebuildTriggers(ex: Executor, tables: Iterable<string>): void {
   }
 }
 
-function checkSql(ex: Executor, table: TableDefinition, source: string): string {
+export function checkSql(ex: Executor, table: TableDefinition, source: string): string {
   const [statement] = parseBatch(`SELECT 1 WHERE ${source}`);
   if (statement.kind !== 'select' || statement.query.body.kind !== 'select' || !statement.query.body.where) throw sqlErrors.incorrectSyntax(source);
   const scope = new Scope([{ alias: table.name, explicitAlias: false, objectName: table.name, sqlAlias: 'NEW', columns: table.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable })) }]);
@@ -47,12 +49,6 @@ function related(catalog: Catalog, table: TableDefinition): string[] {
 }
 
 export async function runCreateTable(ex: Executor, statement: Statement & { kind: 'createTable' }): Promise<void> {
-  if (statement.tableType) {
-    // A table type's definition gets CREATE TABLE's checks (1911 then 1750 for a key on a missing
-    // column, …); table types themselves, and so table-valued parameters, are not kept.
-    buildTableDefinition(statement, ex.compiler(), 0);
-    throw sqlErrors.notSupported('table types (CREATE TYPE … AS TABLE) and table-valued parameters');
-  }
   const { object } = splitObjectName(statement.name, ex.session.database);
   const temporary = object.startsWith('#');
   await ex.session.write(ex.signal, () => {
@@ -74,6 +70,8 @@ export async function runCreateTable(ex: Executor, statement: Statement & { kind
 }
 
 export async function runDrop(ex: Executor, statement: Statement & { kind: 'drop' }): Promise<void> {
+  if (statement.objectType === 'TYPE') return runDropType(ex, statement);
+  if (statement.objectType === 'TRIGGER') return runDropTrigger(ex, statement);
   const temporaryOnly = statement.objectType !== 'INDEX' && statement.names.every((name) => name.parts[name.parts.length - 1].startsWith('#'));
   await ex.session.write(ex.signal, () => {
     for (const name of statement.names) dropOne(ex, statement, name);
@@ -111,6 +109,7 @@ function dropOne(ex: Executor, statement: Statement & { kind: 'drop' }, name: { 
     const reference = catalog.referencesTo(existing.name).find((r) => r.table.name.toLowerCase() !== existing.name.toLowerCase());
     if (reference) throw sqlErrors.dropReferenced(displayName(name), reference.foreignKey.name);
     session.db.exec(`DROP TABLE ${quoteIdentifier(existing.name)}`);
+    dropTriggersOf(ex, existing.name);
     deleteObject(session.db, existing.name);
     session.store.identityCounters.delete(existing.name.toLowerCase());
     rebuildTriggers(ex, existing.foreignKeys.map((f) => f.refTable));
@@ -182,6 +181,7 @@ export async function runCreateView(ex: Executor, statement: Statement & { kind:
 
 export async function runCreateProcedure(ex: Executor, statement: Statement & { kind: 'createProcedure' }): Promise<void> {
   const { object: name } = splitObjectName(statement.name, ex.session.database);
+  checkProcedureParameters(ex, statement.parameters);
   if (name.startsWith('#')) return createTemporaryProcedure(ex, statement, name);
   await ex.session.write(ex.signal, () => {
     const { object } = splitObjectName(statement.name, ex.session.database);

@@ -9,12 +9,15 @@ import { Executor, ReturnSignal } from './executor';
 import { parseBatch } from '../parser/parser';
 import { SqlError, sqlErrors } from '../sql-error';
 import { convertValue } from '../../engine/convert';
-import { INT, SqlType, StoredValue } from '../../sql-type';
+import { formatType, INT, SqlType, StoredValue } from '../../sql-type';
 import { tokenize } from '../lexer';
 import { Cursor } from '../parser/cursor';
 import { textOf } from '../../protocol/types/value-write';
 import { tableCollations } from './bulk-metadata';
 import { SYSTEM_PROCEDURES } from './system-procedures';
+import { copyTableVariable, declareTableVariable, fillFromTvp, resolveDeclaredType } from './table-variables';
+import type { TvpValue } from '../../protocol/types/tvp-read';
+import type { TableDefinition, TypeDefinition } from '../../engine/catalog';
 
 export interface CallArgument {
   /** Without '@'; undefined for positional arguments. */
@@ -23,6 +26,10 @@ export interface CallArgument {
   type: SqlType | null;
   output: boolean;
   useDefault: boolean;
+  /** A table-valued parameter's rows from the wire (null: the client sent no table). */
+  table?: TvpValue | null;
+  /** EXEC p @t: the table variable passed. */
+  tableVariable?: TableDefinition;
 }
 
 export interface CallResult {
@@ -107,12 +114,17 @@ async function runBody(ex: Executor, name: string, parameters: ProcedureParamete
   const outputs: CallResult['outputs'] = [];
   try {
     for (const { parameter, argument } of bound) {
+      const { type: declared, tableType } = resolveDeclaredType(ex, parameter.type);
+      if (tableType) {
+        await bindTableParameter(ex, parameter.name, tableType, argument);
+        continue;
+      }
       let value: StoredValue = null;
       let type: SqlType | null = null;
       if (argument && !argument.useDefault) ({ value, type } = argument);
       else if (parameter.defaultValue) ({ value, type } = ex.evaluate(parameter.defaultValue));
       else if (!argument || argument.useDefault) throw sqlErrors.missingParameter(name, parameter.name);
-      session.variables.declare(parameter.name, parameter.type, convertValue(value, type, parameter.type, undefined, false, session.dateSettings));
+      session.variables.declare(parameter.name, declared, convertValue(value, type, declared, undefined, false, session.dateSettings));
     }
     ex.inProc = true;
     ex.procName = name;
@@ -126,7 +138,7 @@ async function runBody(ex: Executor, name: string, parameters: ProcedureParamete
       session.nestLevel--;
     }
     for (const { parameter, argument, index } of bound) {
-      if (parameter.output && argument?.output) outputs.push({ index, name: parameter.name, type: parameter.type, value: session.variables.get(parameter.name)?.value ?? null });
+      if (parameter.output && argument?.output) outputs.push({ index, name: parameter.name, type: session.variables.get(parameter.name)?.type ?? parameter.type, value: session.variables.get(parameter.name)?.value ?? null });
     }
   } finally {
     ex.inProc = saved.inProc;
@@ -136,6 +148,23 @@ async function runBody(ex: Executor, name: string, parameters: ProcedureParamete
     session.variables.pop();
   }
   return { returnStatus, outputs };
+}
+
+/**
+ * A table-valued parameter: a READONLY table variable of the table type, filled from the TVP the
+ * client sent or the table variable EXEC passed; left out, it is an empty table (SQL Server's
+ * implicit default for TVPs).
+ */
+async function bindTableParameter(ex: Executor, name: string, tableType: TypeDefinition, argument: CallArgument | undefined): Promise<void> {
+  const slot = await declareTableVariable(ex, name, { tableType });
+  if (argument && !argument.useDefault) {
+    if (argument.table) await fillFromTvp(ex, name, slot.table!, argument.table);
+    else if (argument.tableVariable) await copyTableVariable(ex, argument.tableVariable, slot.table!);
+    else if (argument.table === undefined && argument.value !== null) {
+      throw new SqlError(206, `Operand type clash: ${argument.type ? formatType(argument.type) : 'varchar'} is incompatible with ${tableType.name}`);
+    }
+  }
+  slot.readOnly = true;
 }
 
 function bindArguments(name: string, parameters: ProcedureParameter[], args: CallArgument[]): Array<{ parameter: ProcedureParameter; argument?: CallArgument; index: number }> {
@@ -204,6 +233,8 @@ export async function runExec(ex: Executor, statement: Statement & { kind: 'exec
   const args: CallArgument[] = statement.args.map((arg) => {
     if (arg.useDefault || !arg.expr) return { name: arg.name?.replace(/^@/, ''), value: null, type: null, output: false, useDefault: true };
     if (arg.output && arg.expr.kind !== 'variable') throw sqlErrors.incorrectSyntax('OUTPUT');
+    const tableVariable = arg.expr.kind === 'variable' ? ex.session.variables.get(arg.expr.name)?.table : undefined;
+    if (tableVariable) return { name: arg.name?.replace(/^@/, ''), value: null, type: null, output: arg.output, useDefault: false, tableVariable };
     const { value, type } = ex.evaluate(arg.expr);
     return { name: arg.name?.replace(/^@/, ''), value, type, output: arg.output, useDefault: false };
   });

@@ -12,6 +12,7 @@ import type { TableDefinition } from '../../engine/catalog';
 import type { SqlSession } from '../../engine/sql-session';
 import { quoteIdentifier } from '../translate/context';
 import { resultColumns } from './run-select';
+import { withTriggers } from './fire-triggers';
 
 const COMMANDS = { INSERT: CurrentCommand.Insert, UPDATE: CurrentCommand.Update, DELETE: CurrentCommand.Delete } as const;
 
@@ -23,7 +24,9 @@ export async function runWrite(ex: Executor, statement: Statement & { kind: 'ins
   } else if (statement.kind === 'update') compiled = compileUpdate(statement, compiler);
   else compiled = compileDelete(statement, compiler);
   ex.session.pendingIdentity = null;
-  const result = await ex.session.write(ex.signal, () => execute(ex.session, compiled), !!compiled.table.temporary);
+  // UPDATE(column) in a trigger: true for the columns SET names; for an INSERT, for every column.
+  const updated = statement.kind === 'update' ? statement.sets.flatMap((set) => (set.column ? [set.column[set.column.length - 1]] : [])) : 'all';
+  const result = await ex.session.write(ex.signal, () => withTriggers(ex, compiled.table, compiled.kind, updated, () => execute(ex.session, compiled)), !!compiled.table.temporary);
   keepIdentity(ex.session);
   ex.session.rowCount = result.changes;
   const count = ex.session.options.nocount ? undefined : result.changes;

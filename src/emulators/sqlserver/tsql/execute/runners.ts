@@ -13,6 +13,8 @@ import {
 import { runExec, runExecString } from './run-procedure';
 import { runInsertBulk } from './bulk-insert';
 import { runMerge } from './run-merge';
+import { runCreateType } from './run-type-ddl';
+import { runCreateTrigger } from './run-trigger-ddl';
 
 type Runner<K extends Statement['kind']> = (ex: Executor, statement: Statement & { kind: K }) => Promise<void>;
 
@@ -23,6 +25,8 @@ export const STATEMENT_RUNNERS: { [K in Statement['kind']]: Runner<K> } = {
   delete: runWrite,
   merge: runMerge,
   createTable: runCreateTable,
+  createType: runCreateType,
+  createTrigger: runCreateTrigger,
   alterTable: runAlterTable,
   createIndex: runCreateIndex,
   createView: runCreateView,

@@ -110,6 +110,8 @@ export class Cursor {
    */
   objectName(): ObjectName {
     const line = this.peek().line;
+    // A table variable (@t) stands where a table's name does: FROM @t, INSERT INTO @t, UPDATE @t.
+    if (this.peek().kind === 'variable') return { parts: [this.next().value], line };
     const parts: string[] = [];
     while (this.isPunct('.') && parts.length < 3) {
       this.next();

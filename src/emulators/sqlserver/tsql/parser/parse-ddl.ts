@@ -9,6 +9,7 @@ import { parseExpression, parseOrderItems } from './parse-expression';
 import { parseDataType } from './parse-type';
 import { parseQuery, skipParenthesized } from './parse-query';
 import { sqlErrors } from '../sql-error';
+import { parseCreateTrigger } from './parse-trigger';
 
 export interface StatementParser {
   (cursor: Cursor): Statement;
@@ -23,13 +24,8 @@ export function parseCreate(cursor: Cursor, line: number, parseRest: (cursor: Cu
 
 export function parseCreateBody(cursor: Cursor, line: number, start: number, orAlter: boolean, parseRest: (cursor: Cursor) => Statement[]): Statement {
   if (cursor.acceptWord('TABLE')) return parseCreateTable(cursor, line);
-  if (cursor.acceptWord('TYPE')) {
-    // CREATE TYPE name AS TABLE (…): read like a table, so its definition is checked as one.
-    const name = cursor.objectName();
-    cursor.expectWord('AS');
-    if (!cursor.acceptWord('TABLE')) throw sqlErrors.notSupported('alias data types (CREATE TYPE … FROM)').at(line);
-    return { ...parseCreateTable(cursor, line, name), tableType: true } as Statement;
-  }
+  if (cursor.acceptWord('TYPE')) return parseCreateType(cursor, line);
+  if (cursor.acceptWord('TRIGGER')) return parseCreateTrigger(cursor, line, start, orAlter, parseRest);
   if (cursor.isWord('UNIQUE', 'CLUSTERED', 'NONCLUSTERED', 'INDEX')) return parseCreateIndex(cursor, line);
   if (cursor.acceptWord('PROC', 'PROCEDURE')) return parseCreateProcedure(cursor, line, start, orAlter, parseRest);
   if (cursor.acceptWord('VIEW')) {
@@ -50,7 +46,26 @@ export function parseCreateBody(cursor: Cursor, line: number, start: number, orA
   throw sqlErrors.notSupported(`CREATE ${what.toUpperCase()}`).at(line);
 }
 
-function parseCreateTable(cursor: Cursor, line: number, typeName?: ObjectName): Statement {
+/** CREATE TYPE name AS TABLE (…) — read like a table, so its definition is checked as one — or FROM base [NULL | NOT NULL]. */
+function parseCreateType(cursor: Cursor, line: number): Statement {
+  const name = cursor.objectName();
+  if (cursor.acceptWord('FROM')) {
+    const base = parseDataType(cursor);
+    let nullable = true;
+    if (cursor.acceptWord('NOT')) { cursor.expectWord('NULL'); nullable = false; } else cursor.acceptWord('NULL');
+    return { kind: 'createType', line, name, base, nullable };
+  }
+  cursor.expectWord('AS');
+  cursor.expectWord('TABLE');
+  return { kind: 'createType', line, name, table: parseCreateTable(cursor, line, name) };
+}
+
+/** DECLARE @t TABLE (…): the column list after TABLE, read as CREATE TABLE's. */
+export function parseTableVariable(cursor: Cursor, line: number, name: string): Statement & { kind: 'createTable' } {
+  return parseCreateTable(cursor, line, { parts: [name], line });
+}
+
+function parseCreateTable(cursor: Cursor, line: number, typeName?: ObjectName): Statement & { kind: 'createTable' } {
   const name = typeName ?? cursor.objectName();
   cursor.expectPunct('(');
   const columns: ColumnDefinition[] = [];
@@ -244,7 +259,8 @@ function parseCreateProcedure(cursor: Cursor, line: number, start: number, orAlt
     if (cursor.acceptOperator('=')) parameter.defaultValue = parseExpression(cursor);
     for (;;) {
       if (cursor.acceptWord('OUTPUT', 'OUT')) parameter.output = true;
-      else if (!cursor.acceptWord('READONLY', 'VARYING')) break;
+      else if (cursor.acceptWord('READONLY')) parameter.readonly = true;
+      else if (!cursor.acceptWord('VARYING')) break;
     }
     parameters.push(parameter);
     if (!cursor.acceptPunct(',')) break;
@@ -292,7 +308,7 @@ export function parseAlterTable(cursor: Cursor, line: number): Statement {
 
 export function parseDrop(cursor: Cursor, line: number): Statement {
   cursor.expectWord('DROP');
-  const kind = cursor.expectWord('TABLE', 'PROC', 'PROCEDURE', 'VIEW', 'INDEX', 'FUNCTION', 'TRIGGER');
+  const kind = cursor.expectWord('TABLE', 'PROC', 'PROCEDURE', 'VIEW', 'INDEX', 'FUNCTION', 'TRIGGER', 'TYPE');
   const objectType = (kind === 'PROC' ? 'PROCEDURE' : kind) as (Statement & { kind: 'drop' })['objectType'];
   const ifExists = cursor.isWord('IF') ? (cursor.next(), cursor.expectWord('EXISTS'), true) : false;
   const names = [cursor.objectName()];

@@ -59,11 +59,16 @@ function parseInsertBulk(cursor: Cursor, line: number): Statement {
     cursor.expectPunct(')');
   }
   let order: Array<{ name: string; descending: boolean }> | undefined;
+  let fireTriggers = false;
   if (cursor.acceptWord('WITH')) {
     // Hints: ORDER(col [ASC|DESC], …) is kept (the rows are then checked); TABLOCK, CHECK_CONSTRAINTS, … are read past.
     cursor.expectPunct('(');
     let depth = 1;
     while (depth > 0 && !cursor.atEnd()) {
+      if (depth === 1 && cursor.acceptWord('FIRE_TRIGGERS')) {
+        fireTriggers = true;
+        continue;
+      }
       if (depth === 1 && cursor.acceptWord('ORDER')) {
         cursor.expectPunct('(');
         order = [];
@@ -81,7 +86,7 @@ function parseInsertBulk(cursor: Cursor, line: number): Statement {
       if (token.value === ')') depth--;
     }
   }
-  return { kind: 'insertBulk', line, table, columns, order };
+  return { kind: 'insertBulk', line, table, columns, order, fireTriggers };
 }
 
 export function parseOutput(cursor: Cursor): OutputClause | undefined {

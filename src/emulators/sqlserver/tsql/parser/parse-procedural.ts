@@ -7,6 +7,7 @@ import type { Cursor } from './cursor';
 import type { ExecArgument, Statement } from '../ast';
 import { parseExpression } from './parse-expression';
 import { parseDataType } from './parse-type';
+import { parseTableVariable } from './parse-ddl';
 import { sqlErrors } from '../sql-error';
 import { RESERVED, STATEMENT_START } from './reserved-words';
 
@@ -14,12 +15,16 @@ export type ParseStatement = (cursor: Cursor) => Statement;
 
 export function parseDeclare(cursor: Cursor, line: number): Statement {
   cursor.expectWord('DECLARE');
-  const variables: Array<{ name: string; type: ReturnType<typeof parseDataType>; init?: ReturnType<typeof parseExpression> }> = [];
+  const variables: Array<(Statement & { kind: 'declare' })['variables'][number]> = [];
   do {
     const token = cursor.next();
     if (token.kind !== 'variable') throw cursor.syntaxError();
     cursor.acceptWord('AS');
-    if (cursor.isWord('TABLE', 'CURSOR')) throw sqlErrors.notSupported(`${cursor.peek().value.toLowerCase()} variables`).at(line);
+    if (cursor.acceptWord('TABLE')) {
+      variables.push({ name: token.value, type: { name: 'int' }, table: parseTableVariable(cursor, line, token.value) });
+      continue;
+    }
+    if (cursor.isWord('CURSOR')) throw sqlErrors.notSupported('cursor variables').at(line);
     const type = parseDataType(cursor);
     const init = cursor.acceptOperator('=') ? parseExpression(cursor) : undefined;
     variables.push({ name: token.value, type, init });

@@ -23,6 +23,8 @@ export function parseDataType(cursor: Cursor, inCast = false): SqlType {
   // sql_variant: a placeholder base type until CAST learns its operand's (see SqlType.variant).
   if (written.toLowerCase() === 'sql_variant') return { name: 'int', variant: true };
   const name = canonicalTypeName(written);
+  // Outside CAST an unknown name may be a user-defined type (CREATE TYPE), resolved when it runs.
+  if (!name && !inCast && !cursor.isPunct('(')) return { name: 'int', userType: written };
   if (!name) throw sqlErrors.unknownType(written).at(token.line);
   const args: Array<number | 'max'> = [];
   if (cursor.acceptPunct('(')) {

@@ -30,8 +30,9 @@ function parseStatements(cursor: Cursor, batchLevel: boolean): Statement[] {
       continue;
     }
     const statement = parseStatement(cursor);
-    if ((statement.kind === 'createProcedure' || statement.kind === 'createView') && statements.length > 0) {
-      throw sqlErrors.mustBeFirstInBatch(statement.kind === 'createProcedure' ? 'CREATE/ALTER PROCEDURE' : 'CREATE VIEW').at(statement.line);
+    if ((statement.kind === 'createProcedure' || statement.kind === 'createView' || statement.kind === 'createTrigger') && statements.length > 0) {
+      const what = { createProcedure: 'CREATE/ALTER PROCEDURE', createView: 'CREATE VIEW', createTrigger: 'CREATE TRIGGER' }[statement.kind];
+      throw sqlErrors.mustBeFirstInBatch(what).at(statement.line);
     }
     statements.push(statement);
   }
@@ -92,7 +93,7 @@ function parseAlter(cursor: Cursor, line: number): Statement {
   const start = cursor.position;
   cursor.expectWord('ALTER');
   if (cursor.acceptWord('TABLE')) return parseAlterTable(cursor, line);
-  if (cursor.isWord('PROC', 'PROCEDURE', 'VIEW')) return parseCreateBody(cursor, line, start, true, (c) => parseStatements(c, false));
+  if (cursor.isWord('PROC', 'PROCEDURE', 'VIEW', 'TRIGGER')) return parseCreateBody(cursor, line, start, true, (c) => parseStatements(c, false));
   throw sqlErrors.notSupported(`ALTER ${cursor.peek().text.toUpperCase()}`).at(line);
 }
 

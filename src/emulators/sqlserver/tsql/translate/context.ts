@@ -9,6 +9,10 @@ import type { SqlType, StoredValue } from '../../sql-type';
 export interface VariableSlot {
   type: SqlType;
   value: StoredValue;
+  /** A table variable: its table (a SQLite temporary table of its own name). */
+  table?: TableDefinition;
+  /** A table-valued parameter (READONLY): its rows cannot be changed (error 10700). */
+  readOnly?: boolean;
 }
 
 export interface TranslationContext {
@@ -25,6 +29,8 @@ export interface TranslationContext {
   sessionRows?(): StoredValue[][];
   /** sys.dm_exec_connections' rows (every live connection). */
   connectionRows?(): StoredValue[][];
+  /** Inside a trigger: its `inserted` and `deleted` tables and the columns UPDATE() is true for. */
+  trigger?: { inserted?: TableDefinition; deleted?: TableDefinition; updated: Set<string> | 'all' };
 }
 
 /**

@@ -49,7 +49,17 @@ export function addColumn(table: TableDefinition, definition: ColumnDefinition, 
   if (table.columns.some((c) => c.name.toLowerCase() === definition.name.toLowerCase())) {
     throw new SqlError(2705, `Column names in each table must be unique. Column name '${definition.name}' in table '${table.name}' is specified more than once.`);
   }
-  const column: CatalogColumn = { name: definition.name, type: definition.type, nullable: definition.nullable ?? (definition.primaryKey || definition.identity ? false : compiler.tc.nullByDefault ?? true) };
+  let declared = definition.type;
+  let nullByDefault = compiler.tc.nullByDefault ?? true;
+  if (declared.userType) {
+    // An alias type (CREATE TYPE … FROM): its base type, and its NOT NULL unless the column says otherwise.
+    const found = compiler.tc.catalog.type(declared.userType.split('.').pop()!);
+    if (!found) throw sqlErrors.unknownType(declared.userType);
+    if (found.table) throw new SqlError(350, `The column "${definition.name}" does not have a valid data type. A column cannot be of a user-defined table type.`);
+    declared = { ...found.base!, userType: found.name };
+    nullByDefault = found.nullable;
+  }
+  const column: CatalogColumn = { name: definition.name, type: declared, nullable: definition.nullable ?? (definition.primaryKey || definition.identity ? false : nullByDefault) };
   if (definition.computed) {
     const scope = new Scope([{ alias: table.name, explicitAlias: false, objectName: table.name, sqlAlias: '', columns: table.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable })) }]);
     const typed = emitExpression(definition.computed.expr, compiler.expressionContext(scope));

@@ -12,7 +12,7 @@ import { ParameterList, quoteIdentifier } from './context';
 import { Scope, Source, SourceColumn } from './scope';
 import { emitExpression } from './emit-expression';
 import { positionalName, QueryCompiler, OutputColumn } from './emit-query';
-import { compileFrom, splitObjectName } from './emit-from';
+import { compileFrom, splitObjectName, tableVariable, triggerTable } from './emit-from';
 import { defaultValueSql, storeAs } from './storage';
 
 export interface CompiledOutput {
@@ -35,6 +35,14 @@ export interface CompiledWrite {
 
 export function resolveTable(compiler: QueryCompiler, name: { parts: string[]; line: number }): TableDefinition {
   const { schema, object } = splitObjectName(name, compiler.tc.database);
+  if (name.parts.length === 1 && compiler.tc.trigger && triggerTable(compiler.tc.trigger, object)) {
+    throw new SqlError(286, 'The logical tables INSERTED and DELETED cannot be updated.');
+  }
+  if (object.startsWith('@')) {
+    const slot = tableVariable(compiler.tc, object);
+    if (slot.readOnly) throw new SqlError(10700, `The table-valued parameter "${object}" is READONLY and cannot be modified.`);
+    return slot.table;
+  }
   const table = object.startsWith('#') ? compiler.tc.tempTables.get(object.toLowerCase()) : schema.toLowerCase() === 'dbo' ? compiler.tc.catalog.object(object) : undefined;
   if (!table || table.kind === 'procedure') throw sqlErrors.invalidObjectName(displayName(name));
   if (table.kind === 'view') throw sqlErrors.notSupported(`changing data through the view '${table.name}'`);

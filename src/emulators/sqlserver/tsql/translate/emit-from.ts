@@ -6,8 +6,10 @@
 import type { FromItem, ObjectName } from '../ast';
 import { displayName } from '../ast';
 import { dominantType } from '../../sql-type';
-import { sqlErrors } from '../sql-error';
+import { SqlError, sqlErrors } from '../sql-error';
+import type { TableDefinition } from '../../engine/catalog';
 import { quoteIdentifier } from './context';
+import type { TranslationContext, VariableSlot } from './context';
 import { Scope, Source, SourceColumn } from './scope';
 import { virtualTable } from './virtual-tables';
 import { positionalName, QueryCompiler } from './emit-query';
@@ -29,6 +31,19 @@ export function splitObjectName(name: ObjectName, database: string): { schema: s
     if (db !== '' && db.toLowerCase() !== database.toLowerCase() && !isTemp) throw sqlErrors.invalidObjectName(displayName(name));
   }
   return { schema, object };
+}
+
+/** Inside a trigger, `inserted` and `deleted` name the rows the firing statement added and removed. */
+export function triggerTable(trigger: NonNullable<TranslationContext['trigger']>, name: string): TableDefinition | undefined {
+  const lower = name.toLowerCase();
+  return lower === 'inserted' ? trigger.inserted : lower === 'deleted' ? trigger.deleted : undefined;
+}
+
+/** A table variable's slot by name; 1087 when no table variable of that name is declared. */
+export function tableVariable(tc: TranslationContext, name: string): VariableSlot & { table: TableDefinition } {
+  const slot = tc.variable(name);
+  if (!slot?.table) throw new SqlError(1087, `Must declare the table variable "${name}".`, 15, 2);
+  return slot as VariableSlot & { table: TableDefinition };
 }
 
 export function compileFrom(items: FromItem[], compiler: QueryCompiler, outer: Scope | undefined): CompiledFrom {
@@ -100,7 +115,9 @@ function compileTable(name: ObjectName, alias: string | undefined, compiler: Que
     sources.push(source(view.columns));
     return `${view.sql} AS ${quoteIdentifier(exposed)}`;
   }
-  const definition = object.startsWith('#') ? tc.tempTables.get(object.toLowerCase()) : schema.toLowerCase() === 'dbo' ? tc.catalog.object(object) : undefined;
+  const definition = object.startsWith('@') ? tableVariable(tc, object).table
+    : name.parts.length === 1 && tc.trigger && triggerTable(tc.trigger, object) ? triggerTable(tc.trigger, object)
+    : object.startsWith('#') ? tc.tempTables.get(object.toLowerCase()) : schema.toLowerCase() === 'dbo' ? tc.catalog.object(object) : undefined;
   if (!definition || definition.kind === 'procedure') throw sqlErrors.invalidObjectName(displayName(name));
   const columns = definition.columns.map((c) => ({
     name: c.name, type: c.type, nullable: c.nullable, identity: !!c.identity, readOnly: !!c.computedSource || c.type.name === 'rowversion',

@@ -115,6 +115,7 @@ const HANDLERS: Record<string, Handler> = {
   SCOPE_IDENTITY: (_args, ctx) => sessionValue('SCOPE_IDENTITY', ctx, NUMERIC_38_0),
   IDENT_CURRENT: call('hcm_ident_current', NUMERIC_38_0),
   OBJECT_ID: call('hcm_object_id', INT),
+  TYPE_ID: call('hcm_type_id', INT),
   OBJECT_NAME: call('hcm_object_name', SYSNAME),
   OBJECT_SCHEMA_NAME: call('hcm_object_schema_name', SYSNAME),
   COLUMNPROPERTY: call('hcm_columnproperty', INT),
@@ -179,6 +180,7 @@ function temporalOrDatetime(type: SqlType | null): SqlType {
 }
 
 export function emitFunctionCall(expr: Expr & { kind: 'call' }, ctx: ExpressionContext): Typed {
+  if (expr.name === 'UPDATE' && ctx.tc.trigger) return updateTest(expr, ctx.tc.trigger.updated);
   const args = expr.args.map((arg) => emitExpression(arg, ctx));
   // exact() after OVER: round(sum(x) OVER (…), s), since OVER must follow the aggregate itself.
   if (AGGREGATES.has(expr.name)) return exact(withWindow(emitAggregate(expr, args, ctx), expr, ctx));
@@ -190,6 +192,14 @@ export function emitFunctionCall(expr: Expr & { kind: 'call' }, ctx: ExpressionC
   const handler = HANDLERS[expr.name];
   if (!handler) throw sqlErrors.unknownFunction(expr.name.toLowerCase());
   return handler(args, ctx, expr);
+}
+
+/** UPDATE(column) in a trigger: whether the firing INSERT or UPDATE set the column (a predicate). */
+function updateTest(expr: Expr & { kind: 'call' }, updated: Set<string> | 'all'): Typed {
+  const [column] = expr.args;
+  if (expr.args.length !== 1 || column.kind !== 'column') throw sqlErrors.incorrectSyntax('UPDATE');
+  const name = column.parts[column.parts.length - 1].toLowerCase();
+  return { sql: updated === 'all' || updated.has(name) ? '1' : '0', type: { name: 'bit' } };
 }
 
 function emitAggregate(expr: Expr & { kind: 'call' }, args: Typed[], ctx: ExpressionContext): Typed {

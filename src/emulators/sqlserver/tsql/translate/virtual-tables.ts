@@ -8,6 +8,7 @@ import { formatType, INT, MAX_LENGTH, SqlType, StoredValue, SYSNAME, typeFamily,
 import { DEFAULT_COLLATION_NAME } from '../../protocol/types/collation';
 import type { SourceColumn } from './scope';
 import { literalSql, quoteIdentifier } from './context';
+import { TYPE_VIEWS } from './virtual-type-tables';
 import { DM_EXEC_CONNECTIONS_COLUMNS, DM_EXEC_SESSIONS_COLUMNS } from '../../engine/session-views';
 
 interface VirtualTable {
@@ -66,6 +67,7 @@ function tableRows(catalog: Catalog): TableDefinition[] {
 }
 
 const VIEWS: Record<string, VirtualTable> = {
+  ...TYPE_VIEWS,
   'information_schema.tables': {
     columns: [['TABLE_CATALOG', NV128], ['TABLE_SCHEMA', NV128], ['TABLE_NAME', SYSNAME], ['TABLE_TYPE', { name: 'varchar', length: 10 }]],
     rows: (catalog, db) => catalog.all().filter((o) => o.kind !== 'procedure').map((o) => [db, o.schema, o.name, o.kind === 'view' ? 'VIEW' : 'BASE TABLE']),
@@ -148,10 +150,15 @@ const VIEWS: Record<string, VirtualTable> = {
   },
   'sys.objects': {
     columns: [['name', SYSNAME], ['object_id', INT], ['schema_id', INT], ['parent_object_id', INT], ['type', { name: 'char', length: 2 }], ['type_desc', { name: 'nvarchar', length: 60 }], ['create_date', DATETIME], ['modify_date', DATETIME]],
-    rows: (catalog) => catalog.all().map((o) => {
-      const [type, desc] = o.kind === 'table' ? ['U ', 'USER_TABLE'] : o.kind === 'view' ? ['V ', 'VIEW'] : ['P ', 'SQL_STORED_PROCEDURE'];
-      return [o.name, o.objectId, 1, 0, type, desc, o.createdAt, o.createdAt];
-    }),
+    rows: (catalog) => [
+      ...catalog.all().map((o) => {
+        const [type, desc] = o.kind === 'table' ? ['U ', 'USER_TABLE'] : o.kind === 'view' ? ['V ', 'VIEW'] : ['P ', 'SQL_STORED_PROCEDURE'];
+        return [o.name, o.objectId, 1, 0, type, desc, o.createdAt, o.createdAt];
+      }),
+      ...catalog.triggers().map((t) => [t.name, t.objectId, 1, catalog.table(t.table)?.objectId ?? 0, 'TR', 'SQL_TRIGGER', t.createdAt, t.createdAt]),
+      // A table type's table: TT_<type>_<object id in hex>, as SQL Server names it.
+      ...catalog.types().filter((t) => t.table).map((t) => [`TT_${t.name}_${t.table!.objectId.toString(16).toUpperCase()}`, t.table!.objectId, 1, 0, 'TT', 'TYPE_TABLE', t.createdAt, t.createdAt]),
+    ],
   },
   'sys.schemas': {
     columns: [['name', SYSNAME], ['schema_id', INT], ['principal_id', INT]],

@@ -1,0 +1,51 @@
+/**
+ * CREATE [OR ALTER] TRIGGER and DROP TRIGGER on tables (sys.triggers). DROP TABLE drops the
+ * table's triggers with it. INSTEAD OF triggers are refused: the stand-in fires AFTER triggers only.
+ */
+import type { Statement } from '../ast';
+import { displayName } from '../ast';
+import type { Executor } from './executor';
+import { deleteObject, nextObjectId, saveDefinition } from '../../engine/catalog';
+import { nowText } from '../translate/emit-ddl';
+import { splitObjectName } from '../translate/emit-from';
+import { SqlError, sqlErrors } from '../sql-error';
+
+export async function runCreateTrigger(ex: Executor, statement: Statement & { kind: 'createTrigger' }): Promise<void> {
+  if (statement.timing === 'INSTEAD OF') throw sqlErrors.notSupported('INSTEAD OF triggers');
+  const { object: name } = splitObjectName(statement.name, ex.session.database);
+  const { object: tableName } = splitObjectName(statement.table, ex.session.database);
+  await ex.session.write(ex.signal, () => {
+    const catalog = ex.session.catalog();
+    const table = catalog.table(tableName);
+    if (!table) {
+      if (tableName.startsWith('#')) throw new SqlError(2102, `Cannot create trigger on temporary object '${tableName}'.`);
+      throw new SqlError(8197, `The object '${displayName(statement.table)}' does not exist or is invalid for this operation.`);
+    }
+    const existing = catalog.trigger(name);
+    if ((existing && !statement.orAlter) || catalog.object(name)) throw sqlErrors.objectExists(name);
+    if (!existing && statement.orAlter && /^\s*ALTER\s/i.test(statement.source)) throw new SqlError(8197, `The object '${name}' does not exist or is invalid for this operation.`);
+    saveDefinition(ex.session.db, {
+      kind: 'trigger', schema: 'dbo', name, objectId: existing?.objectId ?? nextObjectId(ex.session.db), createdAt: nowText(),
+      table: table.name, timing: statement.timing, events: statement.events, source: statement.source,
+    });
+  });
+}
+
+export async function runDropTrigger(ex: Executor, statement: Statement & { kind: 'drop' }): Promise<void> {
+  await ex.session.write(ex.signal, () => {
+    for (const written of statement.names) {
+      const { object } = splitObjectName(written, ex.session.database);
+      const found = ex.session.catalog().trigger(object);
+      if (!found) {
+        if (statement.ifExists) continue;
+        throw sqlErrors.cannotDrop('trigger', displayName(written));
+      }
+      deleteObject(ex.session.db, found.name);
+    }
+  });
+}
+
+/** DROP TABLE: its triggers go with it. */
+export function dropTriggersOf(ex: Executor, table: string): void {
+  for (const trigger of ex.session.catalog().triggersOn(table)) deleteObject(ex.session.db, trigger.name);
+}

@@ -1,0 +1,68 @@
+/**
+ * CREATE TYPE (table types and alias types) and DROP TYPE, with SQL Server's errors: 219 when the
+ * type exists, 218 when DROP finds none, 3732 while a procedure parameter or a column uses it.
+ * Also the checks CREATE PROCEDURE makes of parameter types: 2715 for an unknown type, 352 for a
+ * table-valued parameter without READONLY, 346 for READONLY on any other parameter.
+ */
+import type { ObjectName, ProcedureParameter, Statement } from '../ast';
+import type { Executor } from './executor';
+import { deleteType, nextObjectId, saveDefinition, TypeDefinition } from '../../engine/catalog';
+import { buildTableDefinition, nowText } from '../translate/emit-ddl';
+import { splitObjectName } from '../translate/emit-from';
+import { SqlError, sqlErrors } from '../sql-error';
+import { resolveDeclaredType } from './table-variables';
+
+/** SQL Server numbers user-defined types from 257 (sys.types.user_type_id). */
+const FIRST_USER_TYPE_ID = 257;
+
+function typeName(ex: Executor, name: ObjectName): string {
+  return splitObjectName(name, ex.session.database).object;
+}
+
+export async function runCreateType(ex: Executor, statement: Statement & { kind: 'createType' }): Promise<void> {
+  const name = typeName(ex, statement.name);
+  await ex.session.write(ex.signal, () => {
+    const catalog = ex.session.catalog();
+    if (catalog.type(name)) throw new SqlError(219, `The type 'dbo.${name}' already exists, or you do not have permission to create it.`);
+    const objectId = Math.max(FIRST_USER_TYPE_ID - 1, ...catalog.types().map((t) => t.objectId)) + 1;
+    const definition: TypeDefinition = { kind: 'type', schema: 'dbo', name, objectId, createdAt: nowText(), nullable: statement.nullable ?? true };
+    if (statement.table) {
+      // Its table is an object of its own (sys.objects type TT).
+      const table = buildTableDefinition(statement.table, ex.compiler(), nextObjectId(ex.session.db));
+      // Table types allow PRIMARY KEY, UNIQUE, CHECK, DEFAULT and IDENTITY, never FOREIGN KEY.
+      if (table.foreignKeys.length > 0) throw sqlErrors.incorrectSyntax('REFERENCES').at(statement.line);
+      definition.table = table;
+    } else {
+      if (statement.base?.userType) throw sqlErrors.unknownType(statement.base.userType);
+      definition.base = statement.base;
+    }
+    saveDefinition(ex.session.db, definition);
+  });
+}
+
+export async function runDropType(ex: Executor, statement: Statement & { kind: 'drop' }): Promise<void> {
+  await ex.session.write(ex.signal, () => {
+    for (const written of statement.names) {
+      const name = typeName(ex, written);
+      const catalog = ex.session.catalog();
+      const found = catalog.type(name);
+      if (!found) {
+        if (statement.ifExists) continue;
+        throw new SqlError(218, `Cannot find the type '${name}', because it does not exist or you do not have permission.`);
+      }
+      const uses = (userType?: string) => userType !== undefined && userType.split('.').pop()!.toLowerCase() === name.toLowerCase();
+      const user = catalog.all().find((o) => (o.kind === 'procedure' ? o.parameters.some((p) => uses(p.type.userType)) : o.columns.some((c) => uses(c.type.userType))));
+      if (user) throw new SqlError(3732, `Cannot drop type '${written.parts.join('.')}' because it is being referenced by object '${user.name}'. There may be other objects that reference this type.`);
+      deleteType(ex.session.db, found.name);
+    }
+  });
+}
+
+/** CREATE PROCEDURE's parameter checks (SQL Server makes them when the procedure is created). */
+export function checkProcedureParameters(ex: Executor, parameters: ProcedureParameter[]): void {
+  for (const parameter of parameters) {
+    const { tableType } = resolveDeclaredType(ex, parameter.type);
+    if (tableType && !parameter.readonly) throw new SqlError(352, `The table-valued parameter "${parameter.name}" must be declared with the READONLY option.`, 15);
+    if (!tableType && parameter.readonly) throw new SqlError(346, `The parameter "${parameter.name}" can not be declared READONLY since it is not a table-valued parameter.`, 15);
+  }
+}

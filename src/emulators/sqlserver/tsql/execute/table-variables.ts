@@ -1,0 +1,93 @@
+/**
+ * Declaring table variables and binding table-valued parameters: user-defined type names are
+ * looked up when the declaration runs (2715 when unknown); a table variable gets a SQLite
+ * temporary table with its constraints (see engine/table-variables.ts); a TVP's rows — from the
+ * wire (TVP_ROW tokens) or from another table variable (EXEC p @t) — are inserted as INSERT …
+ * VALUES would insert them, so defaults, identity and conversions follow the table type.
+ */
+import type { Expr, Statement } from '../ast';
+import type { Executor } from './executor';
+import type { TableDefinition, TypeDefinition } from '../../engine/catalog';
+import type { VariableSlot } from '../translate/context';
+import { quoteIdentifier } from '../translate/context';
+import type { SqlType } from '../../sql-type';
+import type { TvpValue } from '../../protocol/types/tvp-read';
+import { createTableSql, buildTableDefinition } from '../translate/emit-ddl';
+import { triggerStatements } from '../translate/constraint-triggers';
+import { compileInsert } from '../translate/emit-dml';
+import { execute } from './run-write';
+import { checkSql } from './run-ddl';
+import { SqlError, sqlErrors } from '../sql-error';
+
+/** The last part of a user type's name ('dbo.MyType' → 'MyType'): the stand-in has one schema. */
+function typeKey(userType: string): string {
+  const parts = userType.split('.');
+  return parts[parts.length - 1];
+}
+
+/** A declared type: a system type as is, an alias type's base, or a table type. */
+export function resolveDeclaredType(ex: Executor, type: SqlType): { type: SqlType; tableType?: TypeDefinition } {
+  if (!type.userType) return { type };
+  const found = ex.session.catalog().type(typeKey(type.userType));
+  if (!found) throw sqlErrors.unknownType(type.userType);
+  if (found.table) return { type, tableType: found };
+  return { type: { ...found.base!, userType: found.name } };
+}
+
+export function tableVariableError(name: string): SqlError {
+  return new SqlError(1087, `Must declare the table variable "${name}".`, 15, 2);
+}
+
+export function readOnlyError(name: string): SqlError {
+  return new SqlError(10700, `The table-valued parameter "${name}" is READONLY and cannot be modified.`, 16, 1);
+}
+
+/** DECLARE @t TABLE (…) or DECLARE @t SomeTableType: the variable and its (empty) table. */
+export async function declareTableVariable(ex: Executor, name: string, source: { statement?: Statement & { kind: 'createTable' }; tableType?: TypeDefinition }, declaredBy?: object): Promise<VariableSlot> {
+  const session = ex.session;
+  const { slot, again } = session.variables.declare(name, { name: 'int' }, null, declaredBy);
+  // A DECLARE run again (in a loop) keeps its table and rows, as SQL Server's compile-time DECLARE does.
+  if (again && slot.table) return slot;
+  const template: TableDefinition = source.statement
+    ? buildTableDefinition(source.statement, ex.compiler(), 0)
+    : JSON.parse(JSON.stringify(source.tableType!.table)) as TableDefinition;
+  const table: TableDefinition = { ...template, name: session.tableVariables.uniqueName(name), temporary: true, foreignKeys: [] };
+  await session.write(ex.signal, () => {
+    const ddl = [createTableSql(table), ...triggerStatements({ table, catalog: session.catalog(), checkSql: (t, s) => checkSql(ex, t, s) })];
+    session.tableVariables.create(table, ddl);
+  }, true);
+  slot.table = table;
+  return slot;
+}
+
+/** Fills a table-valued parameter from the rows a client sent (TDS TVP) — column by column, by position. */
+export async function fillFromTvp(ex: Executor, name: string, table: TableDefinition, tvp: TvpValue): Promise<void> {
+  const columns = table.columns.filter((c) => !c.computedSource);
+  if (tvp.columns.length !== columns.length && tvp.rows.length > 0) {
+    throw new SqlError(8047, `The incoming tabular data stream (TDS) remote procedure call (RPC) protocol stream is incorrect. Table-valued parameter ${name}, to a parameterized string has an unexpected number of columns (${tvp.columns.length}, the table type has ${columns.length}).`);
+  }
+  const sent = tvp.columns.map((c, i) => ({ column: columns[i], index: i, typeInfo: c.typeInfo })).filter((_, i) => !tvp.columns[i].useDefault);
+  const chunk = 200;
+  for (let start = 0; start < tvp.rows.length; start += chunk) {
+    const rows: Expr[][] = tvp.rows.slice(start, start + chunk).map((row) => sent.map(({ index, typeInfo }) => ({ kind: 'literal', value: row[index], type: row[index] === null ? null : typeInfo.sqlType })));
+    const statement: Statement & { kind: 'insert' } = sent.length === 0
+      ? { kind: 'insert', line: 1, table: { parts: [name], line: 1 }, source: { kind: 'defaultValues' } }
+      : { kind: 'insert', line: 1, table: { parts: [name], line: 1 }, columns: sent.map((s) => s.column.name), source: { kind: 'values', rows } };
+    const times = sent.length === 0 ? rows.length : 1;
+    for (let i = 0; i < times; i++) {
+      const compiled = compileInsert(statement, ex.compiler(), () => sent.some((s) => s.column.identity));
+      await ex.session.write(ex.signal, () => execute(ex.session, compiled), true);
+    }
+  }
+}
+
+/** EXEC p @t: the parameter's table gets the rows of the table variable passed. */
+export async function copyTableVariable(ex: Executor, from: TableDefinition, to: TableDefinition): Promise<void> {
+  const columns = to.columns.filter((c) => !c.computedSource);
+  const sourceColumns = from.columns.filter((c) => !c.computedSource);
+  if (columns.length !== sourceColumns.length) throw new SqlError(206, 'Operand type clash: table type is incompatible with the parameter\'s table type');
+  const list = (cs: typeof columns) => cs.map((c) => quoteIdentifier(c.name)).join(', ');
+  await ex.session.write(ex.signal, () => {
+    ex.session.db.exec(`INSERT INTO temp.${quoteIdentifier(to.name)} (${list(columns)}) SELECT ${list(sourceColumns)} FROM temp.${quoteIdentifier(from.name)}`);
+  }, true);
+}
