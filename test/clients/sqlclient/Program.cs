@@ -1,6 +1,6 @@
 // Drives the SQL Server stand-in with Microsoft.Data.SqlClient, a client we did not write: every
 // demo table and column type (NOT NULL and NULL), OUTPUT, procedures with output parameters,
-// transactions, SQL Server's error numbers, bulk copy and Encrypt=true. One process runs every case
+// transactions, SQL Server's error numbers, bulk copy, table-valued parameters and Encrypt=true. One process runs every case
 // and prints one line per case: "PASS <name>" or "FAIL <name>: <reason>" (read by sqlclient.test.ts).
 // Usage: sqlclient-probe "<connection string with Encrypt=false>" [part of a case name, to run only those]
 using System.Data;
@@ -261,6 +261,49 @@ Case("SqlBulkCopy copies 1,000 rows", async () =>
     Equal(1000, (int)(await new SqlCommand("SELECT COUNT(*) FROM dbo.hcmt_Bulk", c).ExecuteScalarAsync())!, "rows copied");
     Equal(250.00m, (decimal)(await new SqlCommand("SELECT Amount FROM dbo.hcmt_Bulk WHERE Id = 1000", c).ExecuteScalarAsync())!, "a copied value");
     await new SqlCommand("DROP TABLE dbo.hcmt_Bulk", c).ExecuteNonQueryAsync();
+});
+
+Case("table-valued parameters: a DataTable to a procedure, SqlDataRecords with a server default and a sort order to a query", async () =>
+{
+    using var c = Open();
+    await new SqlCommand("IF OBJECT_ID('dbo.hcmt_SumLines') IS NOT NULL DROP PROCEDURE dbo.hcmt_SumLines; IF TYPE_ID('dbo.hcmt_Lines') IS NOT NULL DROP TYPE dbo.hcmt_Lines;", c).ExecuteNonQueryAsync();
+    await new SqlCommand("CREATE TYPE dbo.hcmt_Lines AS TABLE (Id int NOT NULL PRIMARY KEY, Name nvarchar(20) NULL, Qty int NOT NULL DEFAULT 7)", c).ExecuteNonQueryAsync();
+    await new SqlCommand("CREATE PROCEDURE dbo.hcmt_SumLines @lines dbo.hcmt_Lines READONLY AS SELECT COUNT(*) AS N, SUM(Qty) AS Total, MAX(Name) AS Last FROM @lines", c).ExecuteNonQueryAsync();
+    var table = new DataTable();
+    table.Columns.Add("Id", typeof(int)); table.Columns.Add("Name", typeof(string)); table.Columns.Add("Qty", typeof(int));
+    for (var i = 1; i <= 3; i++) table.Rows.Add(i, i == 2 ? null : $"n{i}", i * 10);
+    using (var call = new SqlCommand("dbo.hcmt_SumLines", c) { CommandType = CommandType.StoredProcedure })
+    {
+        var p = call.Parameters.AddWithValue("@lines", table);
+        p.SqlDbType = SqlDbType.Structured;
+        p.TypeName = "dbo.hcmt_Lines";
+        using var r = await call.ExecuteReaderAsync();
+        Expect(await r.ReadAsync(), "a row from the procedure");
+        Equal("3/60/n3", $"{r.GetInt32(0)}/{r.GetInt32(1)}/{r.GetString(2)}", "count/total/max name");
+    }
+    // SqlMetaData's useServerDefault sends fDefault (no values for Qty); the unique key and sort order add TVP_ORDER_UNIQUE/TVP_COLUMN_ORDERING.
+    var metadata = new[]
+    {
+        new Microsoft.Data.SqlClient.Server.SqlMetaData("Id", SqlDbType.Int, false, true, SortOrder.Descending, 0),
+        new Microsoft.Data.SqlClient.Server.SqlMetaData("Name", SqlDbType.NVarChar, 20),
+        new Microsoft.Data.SqlClient.Server.SqlMetaData("Qty", SqlDbType.Int, true, false, SortOrder.Unspecified, -1),
+    };
+    var records = new List<Microsoft.Data.SqlClient.Server.SqlDataRecord>();
+    foreach (var i in new[] { 5, 4 })
+    {
+        var record = new Microsoft.Data.SqlClient.Server.SqlDataRecord(metadata);
+        record.SetInt32(0, i);
+        record.SetString(1, $"r{i}");
+        records.Add(record);
+    }
+    using var query = new SqlCommand("SELECT Id, Name, Qty FROM @rows ORDER BY Id", c);
+    var rows = query.Parameters.Add("@rows", SqlDbType.Structured);
+    rows.TypeName = "dbo.hcmt_Lines";
+    rows.Value = records;
+    var seen = new List<string>();
+    using (var r = await query.ExecuteReaderAsync()) while (await r.ReadAsync()) seen.Add($"{r.GetInt32(0)}:{r.GetString(1)}:{r.GetInt32(2)}");
+    Equal("4:r4:7,5:r5:7", string.Join(",", seen), "rows, with the server default for Qty");
+    await new SqlCommand("DROP PROCEDURE dbo.hcmt_SumLines; DROP TYPE dbo.hcmt_Lines;", c).ExecuteNonQueryAsync();
 });
 
 Case("Encrypt=true with TrustServerCertificate=true works", async () =>

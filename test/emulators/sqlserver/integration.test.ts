@@ -16,6 +16,7 @@ import { errorsSuite } from './suites/errors';
 import { languageSuite } from './suites/language';
 import { exactValuesSuite } from './suites/exact-values';
 import { sessionSemanticsSuite } from './suites/session-semantics';
+import { tableTypesSuite } from './suites/table-types';
 
 for (const definition of TARGETS) {
   describe(`mssql against ${definition.name}`, { skip: definition.unavailable }, () => {
@@ -38,5 +39,6 @@ for (const definition of TARGETS) {
     describe('the wider T-SQL language', () => languageSuite(context));
     describe('exact decimals and datetimeoffset instants', () => exactValuesSuite(context));
     describe('session semantics: dates, SET options, temporary objects, concurrency', () => sessionSemanticsSuite(context));
+    describe('table types, table variables, table-valued parameters and triggers', () => tableTypesSuite(context));
   });
 }

@@ -12,7 +12,8 @@ export type StatementKind = 'INSERT' | 'UPDATE' | 'DELETE' | 'MERGE' | 'SELECT' 
 export function toSqlError(error: unknown, statement: StatementKind, database: string): SqlError {
   if (isSqlError(error)) return error;
   const err = error as { code?: string; message?: string };
-  const message = err.message ?? String(error);
+  // A table variable's SQLite table is '@name~spid~n' (engine/table-variables.ts): messages show '@name'.
+  const message = (err.message ?? String(error)).replace(/(@[^~\s'"]*)~\d+~\d+/g, '$1');
   if (message.startsWith(PAYLOAD_PREFIX)) return fromPayload(message.slice(PAYLOAD_PREFIX.length).split(PAYLOAD_SEPARATOR), database);
   const notNull = /^NOT NULL constraint failed: ([^.]+)\.(.+)$/.exec(message);
   if (notNull) return sqlErrors.nullNotAllowed(notNull[2], `${home(database, notNull[1])}.dbo.${notNull[1]}`, statement === 'UPDATE' ? 'UPDATE' : 'INSERT');
@@ -27,9 +28,9 @@ export function toSqlError(error: unknown, statement: StatementKind, database: s
   return sqlErrors.internal(message);
 }
 
-/** #temporary tables live in tempdb, and SQL Server's messages say so. */
+/** #temporary tables and table variables live in tempdb, and SQL Server's messages say so. */
 function home(database: string, table: string): string {
-  return /(^|\.)#/.test(table) ? 'tempdb' : database;
+  return /(^|\.)[#@]/.test(table) ? 'tempdb' : database;
 }
 
 function fromPayload(fields: string[], database: string): SqlError {

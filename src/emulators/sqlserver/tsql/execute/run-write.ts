@@ -24,8 +24,9 @@ export async function runWrite(ex: Executor, statement: Statement & { kind: 'ins
   } else if (statement.kind === 'update') compiled = compileUpdate(statement, compiler);
   else compiled = compileDelete(statement, compiler);
   ex.session.pendingIdentity = null;
-  // UPDATE(column) in a trigger: true for the columns SET names; for an INSERT, for every column.
-  const updated = statement.kind === 'update' ? statement.sets.flatMap((set) => (set.column ? [set.column[set.column.length - 1]] : [])) : 'all';
+  // UPDATE(column) in a trigger: true for the columns SET names; for an INSERT, for every column; for a DELETE, none.
+  const updated = statement.kind === 'update' ? statement.sets.flatMap((set) => (set.column ? [set.column[set.column.length - 1]] : []))
+    : statement.kind === 'insert' ? 'all' : [];
   const result = await ex.session.write(ex.signal, () => withTriggers(ex, compiled.table, compiled.kind, updated, () => execute(ex.session, compiled)), !!compiled.table.temporary);
   keepIdentity(ex.session);
   ex.session.rowCount = result.changes;

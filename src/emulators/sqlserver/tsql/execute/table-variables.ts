@@ -18,6 +18,7 @@ import { compileInsert } from '../translate/emit-dml';
 import { execute } from './run-write';
 import { checkSql } from './run-ddl';
 import { SqlError, sqlErrors } from '../sql-error';
+import { toSqlError } from '../../engine/error-map';
 
 /** The last part of a user type's name ('dbo.MyType' → 'MyType'): the stand-in has one schema. */
 function typeKey(userType: string): string {
@@ -76,7 +77,11 @@ export async function fillFromTvp(ex: Executor, name: string, table: TableDefini
     const times = sent.length === 0 ? rows.length : 1;
     for (let i = 0; i < times; i++) {
       const compiled = compileInsert(statement, ex.compiler(), () => sent.some((s) => s.column.identity));
-      await ex.session.write(ex.signal, () => execute(ex.session, compiled), true);
+      try {
+        await ex.session.write(ex.signal, () => execute(ex.session, compiled), true);
+      } catch (error) {
+        throw toSqlError(error, 'INSERT', ex.session.database);
+      }
     }
   }
 }

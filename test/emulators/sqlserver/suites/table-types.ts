@@ -1,0 +1,164 @@
+/**
+ * Table types, table variables, table-valued parameters and triggers, through mssql/tedious as a
+ * client sends them: CREATE/DROP TYPE and their errors (219, 218, 3732, 2715, 352, 10700), the
+ * catalog views, DECLARE @t TABLE and DECLARE @t <type> (kept across ROLLBACK, gone with their
+ * batch), TVPs on the wire (TDS TVPTYPE) to a procedure and to sp_executesql, AFTER triggers with
+ * inserted/deleted, UPDATE() and @@ROWCOUNT, and bulk loads that fire triggers only when asked.
+ */
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import sql from 'mssql';
+import { recordsets, SuiteContext } from './context';
+
+const SETUP = `IF OBJECT_ID('dbo.hcmt_LineTotals', 'P') IS NOT NULL DROP PROCEDURE dbo.hcmt_LineTotals;
+IF TYPE_ID('dbo.hcmt_Lines') IS NOT NULL DROP TYPE dbo.hcmt_Lines;
+IF TYPE_ID('dbo.hcmt_Code') IS NOT NULL DROP TYPE dbo.hcmt_Code;
+CREATE TYPE dbo.hcmt_Lines AS TABLE (Id int NOT NULL PRIMARY KEY, Name nvarchar(20) NULL, Qty int NOT NULL DEFAULT 1 CHECK (Qty > 0));
+CREATE TYPE dbo.hcmt_Code FROM varchar(5) NOT NULL;`;
+
+const PROCEDURE = `CREATE PROCEDURE dbo.hcmt_LineTotals @lines dbo.hcmt_Lines READONLY, @factor int = 1
+AS SELECT COUNT(*) AS N, SUM(Qty) * @factor AS Total, MAX(Name) AS Last FROM @lines;`;
+
+async function errorNumber(context: SuiteContext, text: string): Promise<number> {
+  try {
+    await context.pool.request().batch(text);
+    return 0;
+  } catch (error) {
+    return (error as sql.RequestError).number ?? -1;
+  }
+}
+
+function lines(rows: Array<[number, string | null, number]>): sql.Table {
+  const table = new sql.Table('dbo.hcmt_Lines');
+  table.columns.add('Id', sql.Int, { nullable: false });
+  table.columns.add('Name', sql.NVarChar(20), { nullable: true });
+  table.columns.add('Qty', sql.Int, { nullable: false });
+  for (const row of rows) table.rows.add(...row);
+  return table;
+}
+
+export function tableTypesSuite(context: SuiteContext): void {
+  it('creates table and alias types, lists them in sys.types and sys.table_types, and refuses a second CREATE with 219', async () => {
+    await context.pool.request().batch(SETUP);
+    const result = await context.pool.request().query(`SELECT name, is_table_type, is_user_defined, is_nullable FROM sys.types WHERE name LIKE 'hcmt[_]%' ORDER BY name;
+SELECT t.name, TYPE_ID('dbo.hcmt_Lines') - t.user_type_id AS Same FROM sys.table_types t WHERE t.name = 'hcmt_Lines';
+SELECT TYPE_ID('int') AS IntId, TYPE_ID('dbo.hcmt_NoSuchType') AS Missing;`);
+    assert.deepEqual(recordsets(result)[0], [
+      { name: 'hcmt_Code', is_table_type: false, is_user_defined: true, is_nullable: false },
+      { name: 'hcmt_Lines', is_table_type: true, is_user_defined: true, is_nullable: false },
+    ]);
+    assert.deepEqual(recordsets(result)[1], [{ name: 'hcmt_Lines', Same: 0 }]);
+    assert.deepEqual(recordsets(result)[2], [{ IntId: 56, Missing: null }]);
+    assert.equal(await errorNumber(context, 'CREATE TYPE dbo.hcmt_Lines AS TABLE (A int)'), 219);
+    assert.equal(await errorNumber(context, 'DROP TYPE dbo.hcmt_NoSuchType'), 218);
+    assert.equal(await errorNumber(context, 'DECLARE @x dbo.hcmt_NoSuchType'), 2715);
+  });
+
+  it('gives alias-typed columns and variables the base type and its NOT NULL (515, 2628)', async () => {
+    await context.pool.request().batch("IF OBJECT_ID('dbo.hcmt_Coded', 'U') IS NOT NULL DROP TABLE dbo.hcmt_Coded; CREATE TABLE dbo.hcmt_Coded (C dbo.hcmt_Code, N int NULL);");
+    assert.equal(await errorNumber(context, 'INSERT INTO dbo.hcmt_Coded (N) VALUES (1)'), 515);
+    assert.equal(await errorNumber(context, "INSERT INTO dbo.hcmt_Coded (C) VALUES ('toolong')"), 2628);
+    const result = await context.pool.request().query("DECLARE @c dbo.hcmt_Code = 'abcdefg'; SELECT @c AS C, LEN(@c) AS Chars;");
+    assert.deepEqual(result.recordset, [{ C: 'abcde', Chars: 5 }]);
+    assert.equal(await errorNumber(context, 'DROP TYPE dbo.hcmt_Code'), 3732);
+    await context.pool.request().batch('DROP TABLE dbo.hcmt_Coded; DROP TYPE dbo.hcmt_Code;');
+  });
+
+  it('runs INSERT, UPDATE, DELETE, SELECT and joins on table variables, whose rows a ROLLBACK keeps', async () => {
+    const result = await context.pool.request().batch(`DECLARE @t TABLE (Id int PRIMARY KEY, Name nvarchar(10));
+DECLARE @l dbo.hcmt_Lines;
+INSERT INTO @t VALUES (1, N'one'), (2, N'two'), (3, N'three');
+UPDATE @t SET Name = N'TWO' WHERE Id = 2;
+DELETE FROM @t WHERE Id = 3;
+INSERT INTO @l (Id, Name) SELECT Id, Name FROM @t;
+BEGIN TRANSACTION;
+INSERT INTO @l (Id, Name, Qty) VALUES (9, N'nine', 5);
+UPDATE dbo.hcmt_Accounts SET Balance = 0 WHERE Id = 1;
+ROLLBACK;
+SELECT l.Id, t.Name, l.Qty FROM @l AS l LEFT JOIN @t AS t ON t.Id = l.Id ORDER BY l.Id;
+SELECT Balance FROM dbo.hcmt_Accounts WHERE Id = 1;`);
+    assert.deepEqual(recordsets(result)[0], [{ Id: 1, Name: 'one', Qty: 1 }, { Id: 2, Name: 'TWO', Qty: 1 }, { Id: 9, Name: null, Qty: 5 }]);
+    assert.deepEqual(recordsets(result)[1], [{ Balance: 100 }]);
+    assert.equal(await errorNumber(context, 'DECLARE @t TABLE (Id int PRIMARY KEY); INSERT INTO @t VALUES (1), (1);'), 2627);
+    assert.equal(await errorNumber(context, 'DECLARE @l dbo.hcmt_Lines; INSERT INTO @l (Id, Qty) VALUES (1, 0);'), 547);
+    // A table variable lives for its batch: the next one must declare it again.
+    assert.equal(await errorNumber(context, 'SELECT * FROM @t'), 1087);
+  });
+
+  it('passes TVPs on the wire to a procedure and to sp_executesql, and an empty table when left out', async () => {
+    await context.pool.request().batch(PROCEDURE);
+    const called = await context.pool.request().input('lines', lines([[1, 'a', 2], [2, null, 3], [3, 'c', 5]])).input('factor', sql.Int, 10).execute('dbo.hcmt_LineTotals');
+    assert.deepEqual(called.recordset, [{ N: 3, Total: 100, Last: 'c' }]);
+    const empty = await context.pool.request().execute('dbo.hcmt_LineTotals');
+    assert.deepEqual(empty.recordset, [{ N: 0, Total: null, Last: null }]);
+    const queried = await context.pool.request().input('rows', lines([[7, 'x', 1], [5, 'y', 4]])).query('SELECT Id, Name FROM @rows WHERE Qty > 0 ORDER BY Id');
+    assert.deepEqual(queried.recordset, [{ Id: 5, Name: 'y' }, { Id: 7, Name: 'x' }]);
+    const fromVariable = await context.pool.request().batch("DECLARE @l dbo.hcmt_Lines; INSERT INTO @l VALUES (1, N'z', 4); EXEC dbo.hcmt_LineTotals @l, 2;");
+    assert.deepEqual(fromVariable.recordset, [{ N: 1, Total: 8, Last: 'z' }]);
+    await assert.rejects(context.pool.request().input('lines', lines([[1, 'a', 1], [1, 'b', 1]])).execute('dbo.hcmt_LineTotals'), (error: sql.RequestError) => error.number === 2627);
+  });
+
+  it('requires READONLY of table-valued parameters (352) and refuses changing one (10700)', async () => {
+    assert.equal(await errorNumber(context, 'CREATE PROCEDURE dbo.hcmt_NotReadonly @l dbo.hcmt_Lines AS SELECT 1;'), 352);
+    assert.equal(await errorNumber(context, 'CREATE PROCEDURE dbo.hcmt_NotTable @i int READONLY AS SELECT 1;'), 346);
+    await context.pool.request().batch("IF OBJECT_ID('dbo.hcmt_ChangeLines', 'P') IS NOT NULL DROP PROCEDURE dbo.hcmt_ChangeLines;");
+    await context.pool.request().batch('CREATE PROCEDURE dbo.hcmt_ChangeLines @l dbo.hcmt_Lines READONLY AS DELETE FROM @l;');
+    assert.equal(await errorNumber(context, 'EXEC dbo.hcmt_ChangeLines;'), 10700);
+    assert.equal(await errorNumber(context, 'DROP TYPE dbo.hcmt_Lines'), 3732);
+    await context.pool.request().batch('DROP PROCEDURE dbo.hcmt_ChangeLines; DROP PROCEDURE dbo.hcmt_LineTotals; DROP TYPE dbo.hcmt_Lines;');
+  });
+
+  it('fires AFTER triggers with inserted, deleted, UPDATE() and @@ROWCOUNT, inside the statement that fired them', async () => {
+    await context.pool.request().batch(`IF OBJECT_ID('dbo.hcmt_Stock', 'U') IS NOT NULL DROP TABLE dbo.hcmt_Stock;
+IF OBJECT_ID('dbo.hcmt_StockLog', 'U') IS NOT NULL DROP TABLE dbo.hcmt_StockLog;
+CREATE TABLE dbo.hcmt_Stock (Id int NOT NULL PRIMARY KEY, Qty int NOT NULL, Note nvarchar(20) NULL);
+CREATE TABLE dbo.hcmt_StockLog (Action varchar(10) NOT NULL, Id int NOT NULL, OldQty int NULL, NewQty int NULL, Rows int NOT NULL, QtySet bit NOT NULL);`);
+    await context.pool.request().batch(`CREATE TRIGGER dbo.hcmt_StockAudit ON dbo.hcmt_Stock AFTER INSERT, UPDATE, DELETE AS
+BEGIN
+  DECLARE @rows int = @@ROWCOUNT;
+  DECLARE @qtySet bit = CASE WHEN UPDATE(Qty) THEN 1 ELSE 0 END;
+  IF EXISTS (SELECT * FROM inserted WHERE Qty > 1000) THROW 50001, 'Too much stock.', 1;
+  INSERT INTO dbo.hcmt_StockLog (Action, Id, OldQty, NewQty, Rows, QtySet)
+  SELECT CASE WHEN d.Id IS NULL THEN 'insert' WHEN i.Id IS NULL THEN 'delete' ELSE 'update' END, COALESCE(i.Id, d.Id), d.Qty, i.Qty, @rows, @qtySet
+  FROM inserted AS i FULL JOIN deleted AS d ON d.Id = i.Id;
+END`);
+    await context.pool.request().batch(`INSERT INTO dbo.hcmt_Stock (Id, Qty) VALUES (1, 10), (2, 20);
+UPDATE dbo.hcmt_Stock SET Note = N'checked' WHERE Id = 1;
+UPDATE dbo.hcmt_Stock SET Qty = Qty + 1;
+DELETE FROM dbo.hcmt_Stock WHERE Id = 2;`);
+    const log = await context.pool.request().query('SELECT Action, Id, OldQty, NewQty, Rows, QtySet FROM dbo.hcmt_StockLog ORDER BY Action, Id, Rows');
+    assert.deepEqual(log.recordset.map((r) => `${r.Action} ${r.Id} ${r.OldQty}->${r.NewQty} rows=${r.Rows} qty=${r.QtySet}`), [
+      'delete 2 21->null rows=1 qty=false',
+      'insert 1 null->10 rows=2 qty=true',
+      'insert 2 null->20 rows=2 qty=true',
+      'update 1 10->10 rows=1 qty=false',
+      'update 1 10->11 rows=2 qty=true',
+      'update 2 20->21 rows=2 qty=true',
+    ]);
+    // An error in the trigger undoes the statement that fired it, and what the trigger did.
+    assert.equal(await errorNumber(context, 'INSERT INTO dbo.hcmt_Stock (Id, Qty) VALUES (3, 5000)'), 50001);
+    const after = await context.pool.request().query("SELECT (SELECT COUNT(*) FROM dbo.hcmt_Stock WHERE Id = 3) AS Inserted, (SELECT COUNT(*) FROM dbo.hcmt_StockLog) AS Logged, OBJECT_ID('dbo.hcmt_StockAudit', 'TR') - (SELECT object_id FROM sys.triggers WHERE name = 'hcmt_StockAudit') AS Same");
+    assert.deepEqual(after.recordset, [{ Inserted: 0, Logged: 6, Same: 0 }]);
+    await context.pool.request().batch('DROP TRIGGER dbo.hcmt_StockAudit;');
+    assert.equal(await errorNumber(context, 'DROP TRIGGER dbo.hcmt_StockAudit'), 3701);
+  });
+
+  it('fires a bulk load\'s INSERT triggers only with FIRE_TRIGGERS, and a trigger never fires itself directly', async () => {
+    await context.pool.request().batch(`IF OBJECT_ID('dbo.hcmt_Doubled', 'U') IS NOT NULL DROP TABLE dbo.hcmt_Doubled;
+CREATE TABLE dbo.hcmt_Doubled (Id int NULL);`);
+    await context.pool.request().batch('CREATE TRIGGER dbo.hcmt_Double ON dbo.hcmt_Doubled AFTER INSERT AS INSERT INTO dbo.hcmt_Doubled SELECT Id FROM inserted;');
+    const load = async (fireTriggers: boolean) => {
+      const table = new sql.Table('dbo.hcmt_Doubled');
+      table.columns.add('Id', sql.Int, { nullable: true });
+      table.rows.add(fireTriggers ? 2 : 1);
+      await context.pool.request().bulk(table, { fireTriggers } as sql.IBulkOptions);
+    };
+    await load(false);
+    await load(true);
+    await context.pool.request().query('INSERT INTO dbo.hcmt_Doubled (Id) VALUES (3)');
+    const rows = await context.pool.request().query('SELECT Id, COUNT(*) AS N FROM dbo.hcmt_Doubled GROUP BY Id ORDER BY Id');
+    assert.deepEqual(rows.recordset, [{ Id: 1, N: 1 }, { Id: 2, N: 2 }, { Id: 3, N: 2 }]);
+    await context.pool.request().batch('DROP TABLE dbo.hcmt_Doubled;');
+    assert.equal((await context.pool.request().query("SELECT COUNT(*) AS N FROM sys.triggers WHERE name = 'hcmt_Double'")).recordset[0].N, 0);
+  });
+}
