@@ -90,12 +90,14 @@ describe('SQL Server stand-in: bulk loads promising an order', () => {
 });
 
 describe('SQL Server stand-in: table types', () => {
-  it("checks CREATE TYPE … AS TABLE like CREATE TABLE (1911 then 1750), and says table types are not supported", async () => {
+  it('checks CREATE TYPE … AS TABLE like CREATE TABLE (1911 then 1750), and keeps a valid one', async () => {
     await assert.rejects(pool.request().batch('CREATE TYPE hcmt_BadType AS TABLE (id int, PRIMARY KEY (code))'), (error: sql.RequestError & { precedingErrors?: sql.RequestError[] }) => {
       const numbers = [...(error.precedingErrors ?? []).map((e) => e.number), error.number];
       assert.deepEqual(numbers, [1911, 1750]);
       return true;
     });
-    await assert.rejects(pool.request().batch('CREATE TYPE hcmt_GoodType AS TABLE (id int PRIMARY KEY)'), /does not support table types/);
+    await pool.request().batch('CREATE TYPE hcmt_GoodType AS TABLE (id int PRIMARY KEY)');
+    assert.deepEqual((await pool.request().query("SELECT name FROM sys.table_types WHERE name LIKE 'hcmt[_]%'")).recordset, [{ name: 'hcmt_GoodType' }]);
+    await pool.request().batch('DROP TYPE hcmt_GoodType');
   });
 });

@@ -95,10 +95,11 @@ describe('SQL Server stand-in: hostile and broken clients', () => {
       const name = Buffer.from('sp_executesql', 'ucs2');
       const lengths = Buffer.alloc(2);
       lengths.writeUInt16LE(13);
-      const parameter = Buffer.concat([Buffer.from([2]), Buffer.from('@t', 'ucs2'), Buffer.from([0, 0xf3, 0, 0])]);
+      // A CLR user-defined type (UDTTYPE, MS-TDS 2.2.5.5.6): the stand-in has none.
+      const parameter = Buffer.concat([Buffer.from([2]), Buffer.from('@t', 'ucs2'), Buffer.from([0, 0xf0, 0, 0])]);
       client.sendMessage(PacketType.Rpc, Buffer.concat([allHeaders(), lengths, name, Buffer.from([0, 0]), parameter]));
       const response = await client.readMessage();
-      assert.ok(mentions(response, 'The SQL Server stand-in does not support table-valued parameters.'), 'an ERROR token names what is unsupported');
+      assert.ok(mentions(response, 'The SQL Server stand-in does not support CLR user-defined types.'), 'an ERROR token names what is unsupported');
       client.sendMessage(PacketType.SqlBatch, sqlBatch("SELECT N'still here' AS Answer"));
       assert.ok(mentions(await client.readMessage(), 'still here'), 'the connection goes on after the error token');
     } finally {
