@@ -11,6 +11,7 @@ import { readTvpValue } from '../../../src/emulators/sqlserver/protocol/types/tv
 import { readTypeInfo } from '../../../src/emulators/sqlserver/protocol/types/type-info';
 import { readValue } from '../../../src/emulators/sqlserver/protocol/types/value-read';
 import { DataTypeId } from '../../../src/emulators/sqlserver/protocol/types/data-type-ids';
+import { TdsVersion } from '../../../src/emulators/sqlserver/protocol/tds-version';
 
 const LATIN1_GENERAL_CI_AS = Buffer.from([0x09, 0x04, 0xd0, 0x00, 0x34]);
 
@@ -64,6 +65,13 @@ describe('SQL Server stand-in: table-valued parameters on the wire', () => {
     assert.deepEqual(tableParameter.typeInfo.tvpType, { database: '', schema: 'dbo', name: 'Lines' });
     assert.equal(tableParameter.typeInfo.sqlType.userType, 'dbo.Lines');
     assert.equal(tableParameter.table?.rows.length, 2);
+  });
+
+  it('refuses a TVP from a client that logged in below TDS 7.3, which has no such type', () => {
+    const name = Buffer.from('sp_executesql', 'ucs2');
+    const table = Buffer.concat([bVarChar('@t'), Buffer.from([0, DataTypeId.Tvp]), bVarChar(''), bVarChar(''), bVarChar('T'), u16(0xffff), Buffer.from([0, 0])]);
+    const headers = Buffer.from([22, 0, 0, 0, 18, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0]);
+    assert.throws(() => readRpcRequest(Buffer.concat([headers, u16(name.length / 2), name, u16(0), table]), TdsVersion.V7_2), /table-valued parameters before TDS 7\.3/);
   });
 
   it('refuses an unknown token where a row belongs', () => {

@@ -4,9 +4,9 @@
  * status flags (OUTPUT, default), TYPE_INFO and value. Calls are separated by a batch flag.
  */
 import { readAllHeaders, AllHeaders } from './all-headers';
-import { LATEST_TDS_VERSION } from '../tds-version';
+import { hasNewDateTypes, LATEST_TDS_VERSION } from '../tds-version';
 import { readBVarChar, readUInt16LE, readUInt8, readUsVarChar } from '../buffer-readers';
-import { readTypeInfo, TypeInfo } from '../types/type-info';
+import { readTypeInfo, TypeInfo, UnsupportedTypeError } from '../types/type-info';
 import { readValue } from '../types/value-read';
 import { readTvpValue, TvpValue } from '../types/tvp-read';
 import { DataTypeId } from '../types/data-type-ids';
@@ -58,7 +58,7 @@ export function readRpcRequest(payload: Buffer, tdsVersion: number = LATEST_TDS_
   const calls: RpcCall[] = [];
   let offset = start;
   while (offset < payload.length) {
-    const call = readCall(payload, offset);
+    const call = readCall(payload, offset, tdsVersion);
     calls.push(call.value);
     offset = call.offset;
     if (offset < payload.length && BATCH_FLAGS.has(payload[offset])) offset += 1;
@@ -67,7 +67,7 @@ export function readRpcRequest(payload: Buffer, tdsVersion: number = LATEST_TDS_
   return { headers, calls };
 }
 
-function readCall(payload: Buffer, start: number): { value: RpcCall; offset: number } {
+function readCall(payload: Buffer, start: number, tdsVersion: number): { value: RpcCall; offset: number } {
   let offset = start;
   const call: RpcCall = { optionFlags: 0, parameters: [] };
   const { value: nameLength } = readUInt16LE(payload, offset);
@@ -84,6 +84,8 @@ function readCall(payload: Buffer, start: number): { value: RpcCall; offset: num
     ({ value: typeInfo, offset } = readTypeInfo(payload, offset));
     let table: TvpValue | null | undefined;
     if (typeInfo.id === DataTypeId.Tvp) {
+      // TVPTYPE came with TDS 7.3 (MS-TDS 2.2.5.5.5); an older client has no such type.
+      if (!hasNewDateTypes(tdsVersion)) throw new UnsupportedTypeError('The SQL Server stand-in does not support table-valued parameters before TDS 7.3.');
       ({ value: table, offset } = readTvpValue(payload, offset, readTypeInfo, readValue));
       value = null;
     } else ({ value, offset } = readValue(payload, offset, typeInfo));
