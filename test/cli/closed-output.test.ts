@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 
 const hcm = path.resolve(__dirname, '..', '..', '..', 'bin', 'hcm.js');
 
@@ -18,11 +18,20 @@ interface PipedRun {
   stderr: string;
 }
 
+const temporaries: string[] = [];
+after(() => temporaries.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+function temporary(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  temporaries.push(dir);
+  return dir;
+}
+
 /** Runs `node hcm.js ARGS | head -1` in bash and reports hcm's own exit code (PIPESTATUS). */
 function pipeIntoHead(args: string[]): Promise<PipedRun> {
   const quoted = [process.execPath, hcm, ...args].map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(' ');
   const script = `${quoted} 2>"$HCM_STDERR_FILE" | head -1; echo "hcm-exit=\${PIPESTATUS[0]}"`;
-  const stderrFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hcm-pipe-')), 'stderr.txt');
+  const stderrFile = path.join(temporary('hcm-pipe-'), 'stderr.txt');
   return new Promise((resolve, reject) => {
     const shell = spawn('bash', ['-c', script], { env: { ...process.env, HCM_STDERR_FILE: stderrFile }, stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
@@ -50,7 +59,7 @@ describe('output cut short by the reader', () => {
   });
 
   it('a long-running command (hcm relay) shuts down as on SIGTERM and exits 0', async () => {
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'hcm-pipe-home-'));
+    const home = temporary('hcm-pipe-home-');
     const run = await pipeIntoHead(['relay', '--port', '0', '--home', home, '--hybrid-connection', 'sql-orders', '--hybrid-connection', 'sql-invoices']);
     assert.notEqual(run.firstLine, '', 'the relay wrote its first line');
     assert.equal(run.hcmExit, 0, run.stderr);
