@@ -46,9 +46,9 @@ type ValueReader = (buffer: Buffer, offset: number, info: TypeInfo) => ReadResul
 
 /** The TVP value: null for TVP_NULL_TOKEN (no table at all, which SQL Server treats as an empty one). */
 export function readTvpValue(buffer: Buffer, start: number, readTypeInfo: TypeInfoReader, readValue: ValueReader): ReadResult<TvpValue | null> {
-  let offset = start;
-  let count;
-  ({ value: count, offset } = readUInt16LE(buffer, offset));
+  const countRead = readUInt16LE(buffer, start);
+  const count = countRead.value;
+  let offset = countRead.offset;
   const columns: TvpColumn[] = [];
   if (count !== USHORT_MAX) {
     for (let i = 0; i < count; i++) {
