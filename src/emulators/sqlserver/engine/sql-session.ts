@@ -99,7 +99,11 @@ export class SqlSession {
     this.loginBatchPending = identityInfo.odbc === false;
     this.db = store.connect();
     this.tableVariables = new TableVariables(this.db, identityInfo.spid);
-    this.variables.onReleaseTable = (slot) => { if (slot.table) this.tableVariables.release(slot.table); };
+    this.variables.onReleaseTable = (slot) => {
+      if (!slot.table) return;
+      this.tableVariables.release(slot.table);
+      this.store.identityCounters.delete(slot.table.name.toLowerCase());
+    };
     store.sessions.add(this);
     registerFunctions(this.db, {
       database: store,

@@ -102,8 +102,9 @@ SELECT Balance FROM dbo.hcmt_Accounts WHERE Id = 1;`);
     assert.equal(await errorNumber(context, 'CREATE PROCEDURE dbo.hcmt_NotReadonly @l dbo.hcmt_Lines AS SELECT 1;'), 352);
     assert.equal(await errorNumber(context, 'CREATE PROCEDURE dbo.hcmt_NotTable @i int READONLY AS SELECT 1;'), 346);
     await context.pool.request().batch("IF OBJECT_ID('dbo.hcmt_ChangeLines', 'P') IS NOT NULL DROP PROCEDURE dbo.hcmt_ChangeLines;");
-    await context.pool.request().batch('CREATE PROCEDURE dbo.hcmt_ChangeLines @l dbo.hcmt_Lines READONLY AS DELETE FROM @l;');
-    assert.equal(await errorNumber(context, 'EXEC dbo.hcmt_ChangeLines;'), 10700);
+    assert.equal(await errorNumber(context, 'CREATE PROCEDURE dbo.hcmt_ChangeLines @l dbo.hcmt_Lines READONLY AS IF 1 = 1 BEGIN DELETE FROM @l; END'), 10700);
+    await context.pool.request().batch("CREATE PROCEDURE dbo.hcmt_ChangeLines @l dbo.hcmt_Lines READONLY AS EXEC ('DECLARE @l dbo.hcmt_Lines; INSERT INTO @l (Id) VALUES (1);'); SELECT COUNT(*) AS N FROM @l;");
+    assert.deepEqual((await context.pool.request().query('EXEC dbo.hcmt_ChangeLines')).recordset, [{ N: 0 }]);
     assert.equal(await errorNumber(context, 'DROP TYPE dbo.hcmt_Lines'), 3732);
     await context.pool.request().batch('DROP PROCEDURE dbo.hcmt_ChangeLines; DROP PROCEDURE dbo.hcmt_LineTotals; DROP TYPE dbo.hcmt_Lines;');
   });
@@ -139,6 +140,11 @@ DELETE FROM dbo.hcmt_Stock WHERE Id = 2;`);
     assert.equal(await errorNumber(context, 'INSERT INTO dbo.hcmt_Stock (Id, Qty) VALUES (3, 5000)'), 50001);
     const after = await context.pool.request().query("SELECT (SELECT COUNT(*) FROM dbo.hcmt_Stock WHERE Id = 3) AS Inserted, (SELECT COUNT(*) FROM dbo.hcmt_StockLog) AS Logged, OBJECT_ID('dbo.hcmt_StockAudit', 'TR') - (SELECT object_id FROM sys.triggers WHERE name = 'hcmt_StockAudit') AS Same");
     assert.deepEqual(after.recordset, [{ Inserted: 0, Logged: 6, Same: 0 }]);
+    // MERGE fires the triggers of each of its actions, each with that action's rows.
+    await context.pool.request().batch(`MERGE dbo.hcmt_Stock AS t USING (VALUES (1, 12), (5, 50)) AS s (Id, Qty) ON t.Id = s.Id
+WHEN MATCHED THEN UPDATE SET Qty = s.Qty WHEN NOT MATCHED THEN INSERT (Id, Qty) VALUES (s.Id, s.Qty);`);
+    const merged = await context.pool.request().query("SELECT Action, Id, OldQty, NewQty, Rows FROM dbo.hcmt_StockLog WHERE Id IN (1, 5) AND COALESCE(NewQty, 0) IN (12, 50) ORDER BY Id");
+    assert.deepEqual(merged.recordset, [{ Action: 'update', Id: 1, OldQty: 11, NewQty: 12, Rows: 1 }, { Action: 'insert', Id: 5, OldQty: null, NewQty: 50, Rows: 1 }]);
     await context.pool.request().batch('DROP TRIGGER dbo.hcmt_StockAudit;');
     assert.equal(await errorNumber(context, 'DROP TRIGGER dbo.hcmt_StockAudit'), 3701);
   });

@@ -50,46 +50,78 @@ export function triggersFor(ex: Executor, table: TableDefinition, event: Trigger
 }
 
 /**
- * Runs `change` (synchronous, inside the caller's write) and then the AFTER triggers it fires.
- * `change` returns the number of rows it changed.
+ * One firing of a table's AFTER triggers for one action: `capture` runs the change (synchronous,
+ * inside the caller's write) while SQLite copies its rows; `fire` then runs the triggers, and
+ * `dispose` drops the copies. MERGE captures each of its actions, then fires them in turn.
  */
+export class TriggerFiring {
+  private readonly inserted: TableDefinition;
+  private readonly deleted: TableDefinition;
+  private changes = 0;
+
+  private constructor(private readonly ex: Executor, private readonly table: TableDefinition, private readonly event: TriggerEvent,
+    private readonly triggers: TriggerDefinition[], private readonly updated: string[] | 'all') {
+    const n = ++captureCounter;
+    const pseudo = (kind: 'inserted' | 'deleted'): TableDefinition => ({
+      ...table, name: `~${kind}~${n}`, temporary: true, primaryKey: undefined, uniques: [], foreignKeys: [], checks: [], indexes: [],
+      columns: table.columns.map((c) => ({ ...c, identity: undefined, defaultSource: undefined, computedSource: undefined, computedSql: undefined })),
+    });
+    this.inserted = pseudo('inserted');
+    this.deleted = pseudo('deleted');
+  }
+
+  /** A firing when `event` on `table` fires any trigger now; otherwise undefined. */
+  static start(ex: Executor, table: TableDefinition, event: TriggerEvent, updated: string[] | 'all'): TriggerFiring | undefined {
+    const triggers = triggersFor(ex, table, event);
+    return triggers.length === 0 ? undefined : new TriggerFiring(ex, table, event, triggers, updated);
+  }
+
+  capture<T extends { changes: number }>(change: () => T): T {
+    const db = this.ex.session.db;
+    const columns = this.table.columns.map((c) => c.name);
+    const list = columns.map(quoteIdentifier).join(', ');
+    const captures: string[] = [];
+    // Both tables exist in every trigger; an INSERT leaves `deleted` empty, a DELETE `inserted`.
+    for (const [target, row, captured] of [[this.inserted, 'NEW', this.event !== 'DELETE'], [this.deleted, 'OLD', this.event !== 'INSERT']] as const) {
+      db.exec(`CREATE TEMP TABLE ${quoteIdentifier(target.name)} AS SELECT ${list} FROM main.${quoteIdentifier(this.table.name)} WHERE 0`);
+      if (!captured) continue;
+      const capture = `~capture~${target.name}`;
+      db.exec(`CREATE TEMP TRIGGER ${quoteIdentifier(capture)} AFTER ${this.event} ON ${quoteIdentifier(this.table.name)} BEGIN `
+        + `INSERT INTO ${quoteIdentifier(target.name)} (${list}) VALUES (${columns.map((c) => `${row}.${quoteIdentifier(c)}`).join(', ')}); END`);
+      captures.push(capture);
+    }
+    try {
+      const result = change();
+      this.changes = result.changes;
+      return result;
+    } finally {
+      for (const capture of captures) db.exec(`DROP TRIGGER IF EXISTS temp.${quoteIdentifier(capture)}`);
+    }
+  }
+
+  async fire(): Promise<void> {
+    const updated = this.updated === 'all' ? 'all' : new Set(this.updated.map((c) => c.toLowerCase()));
+    for (const trigger of this.triggers) {
+      await runTrigger(this.ex, trigger, { trigger: trigger.name, inserted: this.inserted, deleted: this.deleted, updated }, this.changes);
+    }
+  }
+
+  dispose(): void {
+    for (const target of [this.inserted, this.deleted]) this.ex.session.db.exec(`DROP TABLE IF EXISTS temp.${quoteIdentifier(target.name)}`);
+  }
+}
+
+/** Runs `change` (synchronous, inside the caller's write) and then the AFTER triggers it fires. */
 export async function withTriggers<T extends { changes: number }>(ex: Executor, table: TableDefinition, event: TriggerEvent, updated: string[] | 'all', change: () => T): Promise<T> {
-  const triggers = triggersFor(ex, table, event);
-  if (triggers.length === 0) return change();
-  const db = ex.session.db;
-  const n = ++captureCounter;
-  const columns = table.columns.map((c) => c.name);
-  const list = columns.map(quoteIdentifier).join(', ');
-  const pseudo = (kind: 'inserted' | 'deleted'): TableDefinition => ({
-    ...table, name: `~${kind}~${n}`, temporary: true, primaryKey: undefined, uniques: [], foreignKeys: [], checks: [], indexes: [],
-    columns: table.columns.map((c) => ({ ...c, identity: undefined, defaultSource: undefined, computedSource: undefined, computedSql: undefined })),
-  });
-  // Both tables exist in every trigger; an INSERT leaves `deleted` empty, a DELETE `inserted`.
-  const inserted = pseudo('inserted');
-  const deleted = pseudo('deleted');
-  const captures: string[] = [];
-  for (const [target, row, captured] of [[inserted, 'NEW', event !== 'DELETE'], [deleted, 'OLD', event !== 'INSERT']] as const) {
-    db.exec(`CREATE TEMP TABLE ${quoteIdentifier(target.name)} AS SELECT ${list} FROM main.${quoteIdentifier(table.name)} WHERE 0`);
-    if (!captured) continue;
-    const sqliteEvent = event;
-    const capture = `~capture~${target.name}`;
-    db.exec(`CREATE TEMP TRIGGER ${quoteIdentifier(capture)} AFTER ${sqliteEvent} ON ${quoteIdentifier(table.name)} BEGIN `
-      + `INSERT INTO ${quoteIdentifier(target.name)} (${list}) VALUES (${columns.map((c) => `${row}.${quoteIdentifier(c)}`).join(', ')}); END`);
-    captures.push(capture);
-  }
-  let result: T;
+  const firing = TriggerFiring.start(ex, table, event, updated);
+  if (!firing) return change();
   try {
-    result = change();
+    const result = firing.capture(change);
+    await firing.fire();
+    return result;
   } finally {
-    for (const capture of captures) db.exec(`DROP TRIGGER IF EXISTS temp.${quoteIdentifier(capture)}`);
+    firing.dispose();
   }
-  try {
-    const frame: TriggerFrame = { trigger: '', inserted, deleted, updated: updated === 'all' ? 'all' : new Set(updated.map((c) => c.toLowerCase())) };
-    for (const trigger of triggers) await runTrigger(ex, trigger, { ...frame, trigger: trigger.name }, result.changes);
-  } finally {
-    for (const target of [inserted, deleted]) db.exec(`DROP TABLE IF EXISTS temp.${quoteIdentifier(target.name)}`);
-  }
-  return result;
 }
 
 async function runTrigger(ex: Executor, trigger: TriggerDefinition, frame: TriggerFrame, changes: number): Promise<void> {

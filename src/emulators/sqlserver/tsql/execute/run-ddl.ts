@@ -181,7 +181,7 @@ export async function runCreateView(ex: Executor, statement: Statement & { kind:
 
 export async function runCreateProcedure(ex: Executor, statement: Statement & { kind: 'createProcedure' }): Promise<void> {
   const { object: name } = splitObjectName(statement.name, ex.session.database);
-  checkProcedureParameters(ex, statement.parameters);
+  checkProcedureParameters(ex, statement.parameters, statement.body);
   if (name.startsWith('#')) return createTemporaryProcedure(ex, statement, name);
   await ex.session.write(ex.signal, () => {
     const { object } = splitObjectName(statement.name, ex.session.database);

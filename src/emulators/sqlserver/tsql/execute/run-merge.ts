@@ -14,6 +14,7 @@ import { quoteIdentifier } from '../translate/context';
 import { Scope } from '../translate/scope';
 import { defaultValueSql, storeAs } from '../translate/storage';
 import { prepareIdentity, keepIdentity } from './run-write';
+import { TriggerFiring } from './fire-triggers';
 import { SqlError, sqlErrors } from '../sql-error';
 import type { CatalogColumn, TableDefinition } from '../../engine/catalog';
 
@@ -30,7 +31,7 @@ export async function runMerge(ex: Executor, statement: Statement & { kind: 'mer
   const sql = (expr: Expr) => emitExpression(expr, ctx).sql;
   const on = sql(statement.on);
   const matchedExists = `EXISTS (SELECT 1 FROM ${source.sql} WHERE ${on})`;
-  const statements: string[] = [];
+  const statements: Array<{ sql: string; event: 'UPDATE' | 'DELETE'; updated: string[] }> = [];
   let insertColumns: CatalogColumn[] = [];
   let insertSnapshot: string | undefined;
   const handled: string[] = [];
@@ -50,27 +51,43 @@ export async function runMerge(ex: Executor, statement: Statement & { kind: 'mer
     const bySource = clause.when === 'NOT MATCHED BY SOURCE';
     const earlier = handled.length ? ` AND NOT (${handled.join(' OR ')})` : '';
     if (!bySource && clause.condition) handled.push(`(${condition})`);
-    statements.push(bySource ? bySourceSql(clause, T, A, matchedExists, condition, ctx, table) : matchedSql(clause, T, A, source.sql, on, condition + earlier, ctx, table));
+    statements.push({
+      sql: bySource ? bySourceSql(clause, T, A, matchedExists, condition, ctx, table) : matchedSql(clause, T, A, source.sql, on, condition + earlier, ctx, table),
+      event: clause.action.kind === 'update' ? 'UPDATE' : 'DELETE',
+      updated: clause.action.kind === 'update' ? clause.action.sets.map((set) => set.column[set.column.length - 1]) : [],
+    });
   }
-  const changes = await ex.session.write(ex.signal, () => {
+  // Each action fires the table's AFTER triggers for its kind, once the whole MERGE is done (SQL Server's order among them is unspecified).
+  const firings: TriggerFiring[] = [];
+  const changes = await ex.session.write(ex.signal, async () => {
     let total = 0;
-    const run = (text: string) => {
-      const { statement: prepared, values } = ex.session.bind(text, compiler.params);
-      total += Number(prepared.run(...values).changes);
+    const run = (text: string, event: 'INSERT' | 'UPDATE' | 'DELETE', updated: string[] | 'all') => {
+      const firing = TriggerFiring.start(ex, table, event, updated);
+      if (firing) firings.push(firing);
+      const change = () => {
+        const { statement: prepared, values } = ex.session.bind(text, compiler.params);
+        return { changes: Number(prepared.run(...values).changes) };
+      };
+      total += (firing ? firing.capture(change) : change()).changes;
     };
     if (insertSnapshot) {
       ex.session.db.exec('DROP TABLE IF EXISTS temp."__hcm_merge_insert"');
       const { statement: prepared, values } = ex.session.bind(insertSnapshot, compiler.params);
       prepared.run(...values);
     }
-    for (const text of statements) run(text);
+    for (const action of statements) run(action.sql, action.event, action.updated);
     if (insertSnapshot) {
       prepareIdentity(ex.session, table);
       const implicit = table.columns.filter((c) => !c.computedSource && !insertColumns.includes(c) && (c.identity || c.type.name === 'rowversion' || c.defaultSource));
       const names = [...insertColumns, ...implicit].map((c) => quoteIdentifier(c.name)).join(', ');
       const selected = [...insertColumns.map((_, i) => quoteIdentifier(`c${i}`)), ...implicit.map((c) => defaultValueSql(table, c, ctx))].join(', ');
-      run(`INSERT INTO ${T} (${names}) SELECT ${selected} FROM temp."__hcm_merge_insert"`);
+      run(`INSERT INTO ${T} (${names}) SELECT ${selected} FROM temp."__hcm_merge_insert"`, 'INSERT', 'all');
       ex.session.db.exec('DROP TABLE temp."__hcm_merge_insert"');
+    }
+    try {
+      for (const firing of firings) await firing.fire();
+    } finally {
+      for (const firing of firings) firing.dispose();
     }
     return total;
   });

@@ -59,10 +59,35 @@ export async function runDropType(ex: Executor, statement: Statement & { kind: '
 }
 
 /** CREATE PROCEDURE's parameter checks (SQL Server makes them when the procedure is created). */
-export function checkProcedureParameters(ex: Executor, parameters: ProcedureParameter[]): void {
+export function checkProcedureParameters(ex: Executor, parameters: ProcedureParameter[], body: Statement[]): void {
+  const readOnly = new Set<string>();
   for (const parameter of parameters) {
     const { tableType } = resolveDeclaredType(ex, parameter.type);
     if (tableType && !parameter.readonly) throw new SqlError(352, `The table-valued parameter "${parameter.name}" must be declared with the READONLY option.`, 15);
     if (!tableType && parameter.readonly) throw new SqlError(346, `The parameter "${parameter.name}" can not be declared READONLY since it is not a table-valued parameter.`, 15);
+    if (tableType) readOnly.add(parameter.name.toLowerCase());
   }
+  if (readOnly.size === 0) return;
+  const changed = changedTables(body).find((name) => readOnly.has(name.toLowerCase()));
+  if (changed) throw new SqlError(10700, `The table-valued parameter "${changed}" is READONLY and cannot be modified.`, 16);
+}
+
+/** The single-part names INSERT, UPDATE, DELETE, MERGE and TRUNCATE write to, anywhere in a body. */
+function changedTables(statements: Statement[]): string[] {
+  return statements.flatMap((statement): string[] => {
+    switch (statement.kind) {
+      case 'insert': return [lastPart(statement.table)];
+      case 'update': case 'delete': case 'merge': return [lastPart(statement.target)];
+      case 'truncate': return [lastPart(statement.table)];
+      case 'if': return changedTables([statement.then, ...(statement.otherwise ? [statement.otherwise] : [])]);
+      case 'while': return changedTables([statement.body]);
+      case 'block': return changedTables(statement.body);
+      case 'tryCatch': return changedTables([...statement.body, ...statement.handler]);
+      default: return [];
+    }
+  });
+}
+
+function lastPart(name: ObjectName): string {
+  return name.parts[name.parts.length - 1];
 }
