@@ -136,8 +136,17 @@ DELETE FROM dbo.hcmt_Stock WHERE Id = 2;`);
       'update 1 10->11 rows=2 qty=true',
       'update 2 20->21 rows=2 qty=true',
     ]);
-    // An error in the trigger undoes the statement that fired it, and what the trigger did.
+    // An error in the trigger undoes the statement that fired it, and what the trigger did; as
+    // triggers run with XACT_ABORT ON, it also rolls back the transaction and ends the batch.
     assert.equal(await errorNumber(context, 'INSERT INTO dbo.hcmt_Stock (Id, Qty) VALUES (3, 5000)'), 50001);
+    const transaction = new sql.Transaction(context.pool);
+    await transaction.begin();
+    await new sql.Request(transaction).query('INSERT INTO dbo.hcmt_Stock (Id, Qty) VALUES (4, 1)');
+    await assert.rejects(new sql.Request(transaction).batch("INSERT INTO dbo.hcmt_Stock (Id, Qty) VALUES (3, 5000); INSERT INTO dbo.hcmt_StockLog VALUES ('after', 0, 0, 0, 0, 0);"),
+      (error: sql.RequestError) => error.number === 50001);
+    // Had the transaction stayed open, this COMMIT would keep row 4.
+    await transaction.commit().catch(() => undefined);
+    assert.deepEqual((await context.pool.request().query("SELECT (SELECT COUNT(*) FROM dbo.hcmt_Stock WHERE Id = 4) AS Kept, (SELECT COUNT(*) FROM dbo.hcmt_StockLog WHERE Action = 'after') AS After")).recordset, [{ Kept: 0, After: 0 }]);
     const after = await context.pool.request().query("SELECT (SELECT COUNT(*) FROM dbo.hcmt_Stock WHERE Id = 3) AS Inserted, (SELECT COUNT(*) FROM dbo.hcmt_StockLog) AS Logged, OBJECT_ID('dbo.hcmt_StockAudit', 'TR') - (SELECT object_id FROM sys.triggers WHERE name = 'hcmt_StockAudit') AS Same");
     assert.deepEqual(after.recordset, [{ Inserted: 0, Logged: 6, Same: 0 }]);
     // MERGE fires the triggers of each of its actions, each with that action's rows.

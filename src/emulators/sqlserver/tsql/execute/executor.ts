@@ -19,6 +19,7 @@ import { convertValue, inferType } from '../../engine/convert';
 import type { SqlType, StoredValue } from '../../sql-type';
 import { STATEMENT_RUNNERS } from './runners';
 import { OPTION_BITS } from '../../engine/session-options';
+import { raisedInTrigger } from './trigger-errors';
 
 /** RETURN, BREAK and CONTINUE unwind the statement loop as these. */
 export class ReturnSignal {
@@ -119,12 +120,14 @@ export class Executor {
       // SQL Server follows a violated constraint with message 3621 (severity 0).
       if (sqlError.scope === 'statement' && TERMINATING.has(sqlError.number)) this.sink.info(3621, 'The statement has been terminated.', this.procName, statement.line);
       this.sink.done({ inProc: this.inProc, error: true, command: 0 });
-      if (this.session.options.xactAbort && this.session.tranCount > 0) {
+      // A trigger runs with XACT_ABORT ON: its error rolls the transaction back and ends the batch.
+      const fromTrigger = raisedInTrigger(sqlError);
+      if ((this.session.options.xactAbort || fromTrigger) && this.session.tranCount > 0) {
         const ended = this.session.rollback();
         if (ended) this.sink.transactionChanged('rollback', ended);
         throw new BatchAborted();
       }
-      if (sqlError.scope === 'batch') throw new BatchAborted();
+      if (sqlError.scope === 'batch' || fromTrigger) throw new BatchAborted();
     }
   }
 

@@ -15,6 +15,7 @@ import { ReturnSignal } from './executor';
 import type { TableDefinition, TriggerDefinition } from '../../engine/catalog';
 import { quoteIdentifier } from '../translate/context';
 import { parseBatch } from '../parser/parser';
+import { markRaisedInTrigger } from './trigger-errors';
 import { SqlError, sqlErrors } from '../sql-error';
 
 export interface TriggerFrame {
@@ -140,7 +141,9 @@ async function runTrigger(ex: Executor, trigger: TriggerDefinition, frame: Trigg
   try {
     await ex.runStatements(body);
   } catch (error) {
-    if (!(error instanceof ReturnSignal)) throw error;
+    if (error instanceof ReturnSignal) return;
+    markRaisedInTrigger(error);
+    throw error;
   } finally {
     ex.tryDepth--;
     session.nestLevel--;
