@@ -12,7 +12,7 @@ export function systemValue(session: SqlSession, name: string): { type: SqlType;
   const values: Record<string, [SqlType, () => StoredValue]> = {
     '@@IDENTITY': [NUMERIC_38_0, () => session.identity],
     '@@ROWCOUNT': [INT, () => session.rowCount],
-    '@@TRANCOUNT': [INT, () => session.tranCount],
+    '@@TRANCOUNT': [INT, () => transactionCount(session)],
     '@@ERROR': [INT, () => session.lastError],
     '@@SPID': [{ name: 'smallint' }, () => session.identityInfo.spid],
     '@@VERSION': [{ name: 'nvarchar', length: 300 }, () => session.server.version],
@@ -51,4 +51,15 @@ export function sessionValue(session: SqlSession, name: string): { type: SqlType
   };
   const found = values[name];
   return found ? { type: found[0], get: found[1] } : undefined;
+}
+
+/**
+ * @@TRANCOUNT. Inside a trigger the statement that fired it is a transaction even in autocommit
+ * mode (1), until the trigger's ROLLBACK ends it (0).
+ */
+function transactionCount(session: SqlSession): number {
+  const frames = session.triggerFrames;
+  if (frames.length === 0) return session.tranCount;
+  if (frames.some((frame) => frame.rolledBack)) return 0;
+  return Math.max(1, session.tranCount);
 }

@@ -158,6 +158,23 @@ WHEN MATCHED THEN UPDATE SET Qty = s.Qty WHEN NOT MATCHED THEN INSERT (Id, Qty) 
     assert.equal(await errorNumber(context, 'DROP TRIGGER dbo.hcmt_StockAudit'), 3701);
   });
 
+  it('undoes the statement and its transaction when a trigger runs ROLLBACK, and ends the batch with 3609', async () => {
+    await context.pool.request().batch(`IF OBJECT_ID('dbo.hcmt_Guarded', 'U') IS NOT NULL DROP TABLE dbo.hcmt_Guarded;
+CREATE TABLE dbo.hcmt_Guarded (Id int NOT NULL);`);
+    await context.pool.request().batch(`CREATE TRIGGER dbo.hcmt_Guard ON dbo.hcmt_Guarded AFTER INSERT AS
+IF EXISTS (SELECT * FROM inserted WHERE Id < 0) ROLLBACK TRANSACTION;
+ELSE IF @@TRANCOUNT <> 1 THROW 50002, 'A trigger runs inside its statement''s transaction.', 1;`);
+    await context.pool.request().query('INSERT INTO dbo.hcmt_Guarded (Id) VALUES (1)');
+    const transaction = new sql.Transaction(context.pool);
+    await transaction.begin();
+    await new sql.Request(transaction).query('INSERT INTO dbo.hcmt_Guarded (Id) VALUES (2)');
+    await assert.rejects(new sql.Request(transaction).batch('INSERT INTO dbo.hcmt_Guarded (Id) VALUES (-3); INSERT INTO dbo.hcmt_Guarded (Id) VALUES (4);'),
+      (error: sql.RequestError) => error.number === 3609);
+    await transaction.commit().catch(() => undefined);
+    assert.deepEqual((await context.pool.request().query('SELECT Id FROM dbo.hcmt_Guarded ORDER BY Id')).recordset, [{ Id: 1 }]);
+    await context.pool.request().batch('DROP TABLE dbo.hcmt_Guarded;');
+  });
+
   it('fires a bulk load\'s INSERT triggers only with FIRE_TRIGGERS, and a trigger never fires itself directly', async () => {
     await context.pool.request().batch(`IF OBJECT_ID('dbo.hcmt_Doubled', 'U') IS NOT NULL DROP TABLE dbo.hcmt_Doubled;
 CREATE TABLE dbo.hcmt_Doubled (Id int NULL);`);

@@ -24,6 +24,8 @@ export interface TriggerFrame {
   deleted?: TableDefinition;
   /** UPDATE(column): the columns the statement set (lower case); every column for an INSERT. */
   updated: Set<string> | 'all';
+  /** The trigger ran ROLLBACK: the transaction ends with the statement, and so does the batch (3609). */
+  rolledBack?: boolean;
 }
 
 const parsed = new Map<string, Statement[]>();
@@ -139,9 +141,13 @@ async function runTrigger(ex: Executor, trigger: TriggerDefinition, frame: Trigg
   // An error in a trigger ends the statement that fired it (which undoes its change), not just one line of the body.
   ex.tryDepth++;
   try {
-    await ex.runStatements(body);
+    try {
+      await ex.runStatements(body);
+    } catch (error) {
+      if (!(error instanceof ReturnSignal)) throw error;
+    }
+    if (frame.rolledBack) throw new SqlError(3609, 'The transaction ended in the trigger. The batch has been aborted.', 16, 1);
   } catch (error) {
-    if (error instanceof ReturnSignal) return;
     markRaisedInTrigger(error);
     throw error;
   } finally {

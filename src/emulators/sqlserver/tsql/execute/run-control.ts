@@ -160,6 +160,13 @@ export async function runCommit(ex: Executor): Promise<void> {
 }
 
 export async function runRollback(ex: Executor, statement: Of<'rollback'>): Promise<void> {
+  const trigger = ex.session.triggerFrames[ex.session.triggerFrames.length - 1];
+  if (trigger && !statement.name) {
+    // ROLLBACK in a trigger ends the transaction of the statement that fired it: the stand-in
+    // undoes it all when the trigger returns (error 3609 then ends the batch).
+    trigger.rolledBack = true;
+    return;
+  }
   if (statement.name && ex.session.tranCount > 0 && ex.session.inWriteTransaction) {
     try {
       ex.session.rollbackTo(statement.name);
