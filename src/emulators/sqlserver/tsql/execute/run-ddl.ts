@@ -3,7 +3,7 @@
  * as one write: SQLite DDL, the catalog entry, and the constraint triggers of every table the
  * change touches (a new foreign key adds triggers to the referenced table too).
  */
-import type { Statement } from '../ast';
+import type { ProcedureParameter, Statement } from '../ast';
 import { displayName } from '../ast';
 import type { Executor } from './executor';
 import { deleteObject, nextObjectId, saveObject, TableDefinition, Catalog, ProcedureDefinition } from '../../engine/catalog';
@@ -181,25 +181,25 @@ export async function runCreateView(ex: Executor, statement: Statement & { kind:
 
 export async function runCreateProcedure(ex: Executor, statement: Statement & { kind: 'createProcedure' }): Promise<void> {
   const { object: name } = splitObjectName(statement.name, ex.session.database);
-  checkProcedureParameters(ex, statement.parameters, statement.body);
-  if (name.startsWith('#')) return createTemporaryProcedure(ex, statement, name);
+  const declared = checkProcedureParameters(ex, statement.parameters, statement.body);
+  if (name.startsWith('#')) return createTemporaryProcedure(ex, statement, name, declared);
   await ex.session.write(ex.signal, () => {
     const { object } = splitObjectName(statement.name, ex.session.database);
     const existing = ex.session.catalog().object(object);
     if (existing && !(statement.orAlter && existing.kind === 'procedure')) throw sqlErrors.objectExists(object);
     if (!existing && statement.orAlter && /^\s*ALTER\s/i.test(statement.source)) throw sqlErrors.procedureNotFound(object);
-    const parameters = statement.parameters.map((p) => ({ name: p.name, type: p.type, output: p.output, hasDefault: p.defaultValue !== undefined }));
+    const parameters = declared.map((p) => ({ name: p.name, type: p.type, output: p.output, hasDefault: p.defaultValue !== undefined }));
     saveObject(ex.session.db, { kind: 'procedure', schema: 'dbo', name: object, objectId: existing?.objectId ?? nextObjectId(ex.session.db), createdAt: nowText(), parameters, source: statement.source });
   });
 }
 
 /** #p lives in the session, ##p in the database's tempdb map; neither touches the database file. */
-function createTemporaryProcedure(ex: Executor, statement: Statement & { kind: 'createProcedure' }, name: string): void {
+function createTemporaryProcedure(ex: Executor, statement: Statement & { kind: 'createProcedure' }, name: string, declared: ProcedureParameter[]): void {
   const session = ex.session;
   const existing = session.procedure(name);
   if (existing && !statement.orAlter) throw sqlErrors.objectExists(name);
   if (!existing && statement.orAlter && /^\s*ALTER\s/i.test(statement.source)) throw sqlErrors.procedureNotFound(name);
-  const parameters = statement.parameters.map((p) => ({ name: p.name, type: p.type, output: p.output, hasDefault: p.defaultValue !== undefined }));
+  const parameters = declared.map((p) => ({ name: p.name, type: p.type, output: p.output, hasDefault: p.defaultValue !== undefined }));
   const definition: ProcedureDefinition = { kind: 'procedure', schema: 'dbo', name, objectId: existing?.objectId ?? session.store.nextTempObjectId--, createdAt: nowText(), parameters, source: statement.source };
   if (name.startsWith('##')) session.store.globalProcedures.set(name.toLowerCase(), { definition, owner: session.store.globalProcedures.get(name.toLowerCase())?.owner ?? session });
   else session.tempProcedures.set(name.toLowerCase(), definition);

@@ -59,17 +59,21 @@ export async function runDropType(ex: Executor, statement: Statement & { kind: '
 }
 
 /** CREATE PROCEDURE's parameter checks (SQL Server makes them when the procedure is created). */
-export function checkProcedureParameters(ex: Executor, parameters: ProcedureParameter[], body: Statement[]): void {
+export function checkProcedureParameters(ex: Executor, parameters: ProcedureParameter[], body: Statement[]): ProcedureParameter[] {
   const readOnly = new Set<string>();
+  const resolved: ProcedureParameter[] = [];
   for (const parameter of parameters) {
-    const { tableType } = resolveDeclaredType(ex, parameter.type);
+    const { type, tableType } = resolveDeclaredType(ex, parameter.type);
+    // Alias types are kept as their base type (and name), as the catalog views show them.
+    resolved.push({ ...parameter, type });
     if (tableType && !parameter.readonly) throw new SqlError(352, `The table-valued parameter "${parameter.name}" must be declared with the READONLY option.`, 15);
     if (!tableType && parameter.readonly) throw new SqlError(346, `The parameter "${parameter.name}" can not be declared READONLY since it is not a table-valued parameter.`, 15);
     if (tableType) readOnly.add(parameter.name.toLowerCase());
   }
-  if (readOnly.size === 0) return;
+  if (readOnly.size === 0) return resolved;
   const changed = changedTables(body).find((name) => readOnly.has(name.toLowerCase()));
   if (changed) throw new SqlError(10700, `The table-valued parameter "${changed}" is READONLY and cannot be modified.`, 16);
+  return resolved;
 }
 
 /** The single-part names INSERT, UPDATE, DELETE, MERGE and TRUNCATE write to, anywhere in a body. */

@@ -124,6 +124,9 @@ const VIEWS: Record<string, VirtualTable> = {
       ['NUMERIC_SCALE', INT], ['DATETIME_PRECISION', SMALLINT]],
     rows: (catalog, db) => catalog.all().flatMap((o) => (o.kind !== 'procedure' ? [] : o.parameters.map((p, i) => {
       const f = typeFacets(p.type);
+      if (p.type.userType && catalog.type(p.type.userType.split('.').pop()!)?.table) {
+        return [db, o.schema, o.name, i + 1, 'IN', 'NO', 'NO', p.name, 'table type', null, null, null, null, null, null];
+      }
       return [db, o.schema, o.name, i + 1, p.output ? 'INOUT' : 'IN', 'NO', 'NO', p.name, dataTypeName(p.type), f.charMax, f.octets, f.precision, f.radix, f.scale, f.datetimePrecision];
     }))),
   },
