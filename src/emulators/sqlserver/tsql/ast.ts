@@ -84,6 +84,8 @@ export interface Query {
 export interface OutputClause {
   items: SelectItem[];
   into?: ObjectName;
+  /** OUTPUT … INTO target (columns). */
+  intoColumns?: string[];
 }
 
 export interface ColumnDefinition {

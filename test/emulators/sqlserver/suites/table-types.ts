@@ -2,7 +2,7 @@
  * Table types, table variables, table-valued parameters and triggers, through mssql/tedious as a
  * client sends them: CREATE/DROP TYPE and their errors (219, 218, 3732, 2715, 352, 10700), the
  * catalog views, DECLARE @t TABLE and DECLARE @t <type> (kept across ROLLBACK, gone with their
- * batch), TVPs on the wire (TDS TVPTYPE) to a procedure and to sp_executesql, AFTER triggers with
+ * batch, filled by OUTPUT … INTO), TVPs on the wire (TDS TVPTYPE) to a procedure and to sp_executesql, AFTER triggers with
  * inserted/deleted, UPDATE() and @@ROWCOUNT, and bulk loads that fire triggers only when asked.
  */
 import assert from 'node:assert/strict';
@@ -79,6 +79,11 @@ SELECT l.Id, t.Name, l.Qty FROM @l AS l LEFT JOIN @t AS t ON t.Id = l.Id ORDER B
 SELECT Balance FROM dbo.hcmt_Accounts WHERE Id = 1;`);
     assert.deepEqual(recordsets(result)[0], [{ Id: 1, Name: 'one', Qty: 1 }, { Id: 2, Name: 'TWO', Qty: 1 }, { Id: 9, Name: null, Qty: 5 }]);
     assert.deepEqual(recordsets(result)[1], [{ Balance: 100 }]);
+    const output = await context.pool.request().batch(`DECLARE @changed TABLE (Id int, Old decimal(12, 2), New decimal(12, 2));
+UPDATE dbo.hcmt_Accounts SET Balance = Balance + 1 OUTPUT inserted.Id, deleted.Balance, inserted.Balance INTO @changed (Id, Old, New) WHERE Id = 2;
+UPDATE dbo.hcmt_Accounts SET Balance = Balance - 1 WHERE Id = 2;
+SELECT Id, Old, New FROM @changed;`);
+    assert.deepEqual(output.recordset, [{ Id: 2, Old: 50, New: 51 }]);
     assert.equal(await errorNumber(context, 'DECLARE @t TABLE (Id int PRIMARY KEY); INSERT INTO @t VALUES (1), (1);'), 2627);
     assert.equal(await errorNumber(context, 'DECLARE @l dbo.hcmt_Lines; INSERT INTO @l (Id, Qty) VALUES (1, 0);'), 547);
     // A table variable lives for its batch: the next one must declare it again.

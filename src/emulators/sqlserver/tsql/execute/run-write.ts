@@ -13,6 +13,7 @@ import type { SqlSession } from '../../engine/sql-session';
 import { quoteIdentifier } from '../translate/context';
 import { resultColumns } from './run-select';
 import { withTriggers } from './fire-triggers';
+import { insertOutputRows, intoTarget } from './output-into';
 
 const COMMANDS = { INSERT: CurrentCommand.Insert, UPDATE: CurrentCommand.Update, DELETE: CurrentCommand.Delete } as const;
 
@@ -27,11 +28,16 @@ export async function runWrite(ex: Executor, statement: Statement & { kind: 'ins
   // UPDATE(column) in a trigger: true for the columns SET names; for an INSERT, for every column; for a DELETE, none.
   const updated = statement.kind === 'update' ? statement.sets.flatMap((set) => (set.column ? [set.column[set.column.length - 1]] : []))
     : statement.kind === 'insert' ? 'all' : [];
-  const result = await ex.session.write(ex.signal, () => withTriggers(ex, compiled.table, compiled.kind, updated, () => execute(ex.session, compiled)), !!compiled.table.temporary);
+  const into = compiled.output?.into && intoTarget(ex, compiled.output.into.table);
+  const result = await ex.session.write(ex.signal, async () => {
+    const done = await withTriggers(ex, compiled.table, compiled.kind, updated, () => execute(ex.session, compiled));
+    if (into && done.rows) insertOutputRows(ex, compiled.output!, done.rows);
+    return done;
+  }, !!compiled.table.temporary && (!into || !!into.temporary));
   keepIdentity(ex.session);
   ex.session.rowCount = result.changes;
   const count = ex.session.options.nocount ? undefined : result.changes;
-  if (compiled.output && result.rows) {
+  if (compiled.output && result.rows && !into) {
     ex.sink.columns(resultColumns(compiled.output.columns, result.rows[0]));
     for (const row of result.rows) {
       const wait = ex.sink.row(row);

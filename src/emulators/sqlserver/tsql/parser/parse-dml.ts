@@ -95,7 +95,15 @@ export function parseOutput(cursor: Cursor): OutputClause | undefined {
   do items.push(parseSelectItem(cursor));
   while (cursor.acceptPunct(','));
   const into = cursor.acceptWord('INTO') ? cursor.objectName() : undefined;
-  return { items, into };
+  let intoColumns: string[] | undefined;
+  if (into && cursor.isPunct('(') && cursor.isIdentifier(1) && (cursor.isPunct(',', 2) || cursor.isPunct(')', 2))) {
+    cursor.next();
+    intoColumns = [];
+    do intoColumns.push(cursor.identifier(true));
+    while (cursor.acceptPunct(','));
+    cursor.expectPunct(')');
+  }
+  return { items, into, intoColumns };
 }
 
 export function parseUpdate(cursor: Cursor, line: number): Statement {

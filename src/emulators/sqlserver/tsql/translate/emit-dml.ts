@@ -4,7 +4,7 @@
  * rowversion columns, TOP becomes a rowid subquery, and OUTPUT becomes RETURNING — except
  * UPDATE's DELETED values, read by a SELECT of the same rows just before the update.
  */
-import type { Expr, FromItem, OutputClause, SelectItem, Statement } from '../ast';
+import type { Expr, FromItem, ObjectName, OutputClause, SelectItem, Statement } from '../ast';
 import { displayName } from '../ast';
 import type { CatalogColumn, TableDefinition } from '../../engine/catalog';
 import { SqlError, sqlErrors } from '../sql-error';
@@ -21,6 +21,8 @@ export interface CompiledOutput {
   sources: Array<{ from: 'returning' | 'before'; index: number }>;
   /** UPDATE … OUTPUT DELETED: rows [rowid, values…] read before the update. */
   before?: { sql: string; params: ParameterList };
+  /** OUTPUT … INTO: the rows go into this table (or table variable) instead of to the client. */
+  into?: { table: ObjectName; columns?: string[] };
 }
 
 export interface CompiledWrite {
@@ -219,10 +221,9 @@ function pseudoTables(expr: Expr): Set<string> {
 }
 
 function compileOutput(clause: OutputClause, table: TableDefinition, compiler: QueryCompiler, options: OutputOptions): { compiled: CompiledOutput; returning: string[] } {
-  if (clause.into) throw sqlErrors.notSupported('OUTPUT … INTO');
   const returning: string[] = [];
   const beforeItems: string[] = [];
-  const compiled: CompiledOutput = { columns: [], sources: [] };
+  const compiled: CompiledOutput = { columns: [], sources: [], into: clause.into && { table: clause.into, columns: clause.intoColumns } };
   const returningScope = new Scope([tableSource(table, options.inserted ? 'INSERTED' : 'DELETED', '')]);
   const beforeScope = options.beforeFrom ? new Scope([tableSource(table, 'DELETED', options.beforeFrom.alias)]) : undefined;
   const expand = (item: SelectItem): Array<{ expr: Expr; name: string }> => {
