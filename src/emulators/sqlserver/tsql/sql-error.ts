@@ -108,6 +108,18 @@ export const sqlErrors = {
   orderByInView: () => new SqlError(1033, 'The ORDER BY clause is invalid in views, inline functions, derived tables, subqueries, and common table expressions, unless TOP, OFFSET or FOR XML is also specified.', 15),
   subqueryMultipleRows: () => new SqlError(512, 'Subquery returned more than 1 value. This is not permitted when the subquery follows =, !=, <, <= , >, >= or when the subquery is used as an expression.'),
   userError: (number: number, message: string, state: number) => new SqlError(number, message, 16, state),
+  mustDeclareTableVariable: (name: string) => new SqlError(1087, `Must declare the table variable "${name}".`, 15, 2),
+  readOnlyTableParameter: (name: string) => new SqlError(10700, `The table-valued parameter "${name}" is READONLY and cannot be modified.`),
+  tableParameterNeedsReadonly: (name: string) => new SqlError(352, `The table-valued parameter "${name}" must be declared with the READONLY option.`, 15),
+  readonlyNotTableParameter: (name: string) => new SqlError(346, `The parameter "${name}" can not be declared READONLY since it is not a table-valued parameter.`, 15),
+  tvpColumnCount: (sent: number, required: number) =>
+    new SqlError(500, `Trying to pass a table-valued parameter with ${sent} column(s) where the corresponding user-defined table type requires ${required} column(s).`),
+  identityIntoTableVariable: () => new SqlError(1077, 'INSERT into an identity column not allowed on table variables.'),
+  tableTypeClash: (type: string) => new SqlError(206, `Operand type clash: table is incompatible with ${type}`, 16, 2),
+  typeExists: (name: string) => new SqlError(219, `The type '${name}' already exists, or you do not have permission to create it.`),
+  typeNotFound: (name: string) => new SqlError(218, `Cannot find the type '${name}', because it does not exist or you do not have permission.`),
+  typeInUse: (type: string, object: string) =>
+    new SqlError(3732, `Cannot drop type '${type}' because it is being referenced by object '${object}'. There may be other objects that reference this type.`),
   notSupported: (what: string) => new SqlError(40517, `The SQL Server stand-in does not support ${what}.`, 16, 1),
   internal: (detail: string) => new SqlError(50_000, `The SQL Server stand-in failed: ${detail}`, 16, 1),
 };

@@ -101,6 +101,15 @@ SELECT Id, Old, New FROM @changed;`);
     const fromVariable = await context.pool.request().batch("DECLARE @l dbo.hcmt_Lines; INSERT INTO @l VALUES (1, N'z', 4); EXEC dbo.hcmt_LineTotals @l, 2;");
     assert.deepEqual(fromVariable.recordset, [{ N: 1, Total: 8, Last: 'z' }]);
     await assert.rejects(context.pool.request().input('lines', lines([[1, 'a', 1], [1, 'b', 1]])).execute('dbo.hcmt_LineTotals'), (error: sql.RequestError) => error.number === 2627);
+    // A table variable of another (even an identical) type does not fit (206); nor do fewer columns (500).
+    assert.equal(await errorNumber(context, 'DECLARE @x TABLE (Id int NOT NULL PRIMARY KEY, Name nvarchar(20) NULL, Qty int NOT NULL); EXEC dbo.hcmt_LineTotals @x;'), 206);
+    const narrow = new sql.Table('dbo.hcmt_Lines');
+    narrow.columns.add('Id', sql.Int, { nullable: false });
+    narrow.rows.add(1);
+    await assert.rejects(context.pool.request().input('lines', narrow).execute('dbo.hcmt_LineTotals'), (error: sql.RequestError) => {
+      assert.equal(error.message, 'Trying to pass a table-valued parameter with 1 column(s) where the corresponding user-defined table type requires 3 column(s).');
+      return error.number === 500;
+    });
   });
 
   it('requires READONLY of table-valued parameters (352) and refuses changing one (10700)', async () => {

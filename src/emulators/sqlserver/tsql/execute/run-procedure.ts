@@ -17,7 +17,8 @@ import { tableCollations } from './bulk-metadata';
 import { SYSTEM_PROCEDURES } from './system-procedures';
 import { copyTableVariable, declareTableVariable, fillFromTvp, resolveDeclaredType } from './table-variables';
 import type { TvpValue } from '../../protocol/types/tvp-read';
-import type { TableDefinition, TypeDefinition } from '../../engine/catalog';
+import type { TypeDefinition } from '../../engine/catalog';
+import type { VariableSlot } from '../translate/context';
 
 export interface CallArgument {
   /** Without '@'; undefined for positional arguments. */
@@ -29,7 +30,7 @@ export interface CallArgument {
   /** A table-valued parameter's rows from the wire (null: the client sent no table). */
   table?: TvpValue | null;
   /** EXEC p @t: the table variable passed. */
-  tableVariable?: TableDefinition;
+  tableVariable?: VariableSlot;
 }
 
 export interface CallResult {
@@ -159,7 +160,7 @@ async function bindTableParameter(ex: Executor, name: string, tableType: TypeDef
   const slot = await declareTableVariable(ex, name, { tableType });
   if (argument && !argument.useDefault) {
     if (argument.table) await fillFromTvp(ex, name, slot.table!, argument.table);
-    else if (argument.tableVariable) await copyTableVariable(ex, argument.tableVariable, slot.table!);
+    else if (argument.tableVariable) await copyTableVariable(ex, argument.tableVariable, slot.table!, tableType);
     else if (argument.table === undefined && argument.value !== null) {
       throw new SqlError(206, `Operand type clash: ${argument.type ? formatType(argument.type) : 'varchar'} is incompatible with ${tableType.name}`);
     }
@@ -233,7 +234,8 @@ export async function runExec(ex: Executor, statement: Statement & { kind: 'exec
   const args: CallArgument[] = statement.args.map((arg) => {
     if (arg.useDefault || !arg.expr) return { name: arg.name?.replace(/^@/, ''), value: null, type: null, output: false, useDefault: true };
     if (arg.output && arg.expr.kind !== 'variable') throw sqlErrors.incorrectSyntax('OUTPUT');
-    const tableVariable = arg.expr.kind === 'variable' ? ex.session.variables.get(arg.expr.name)?.table : undefined;
+    const variable = arg.expr.kind === 'variable' ? ex.session.variables.get(arg.expr.name) : undefined;
+    const tableVariable = variable?.table ? variable : undefined;
     if (tableVariable) return { name: arg.name?.replace(/^@/, ''), value: null, type: null, output: arg.output, useDefault: false, tableVariable };
     const { value, type } = ex.evaluate(arg.expr);
     return { name: arg.name?.replace(/^@/, ''), value, type, output: arg.output, useDefault: false };

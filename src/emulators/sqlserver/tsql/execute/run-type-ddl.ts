@@ -9,7 +9,7 @@ import type { Executor } from './executor';
 import { deleteType, nextObjectId, saveDefinition, TypeDefinition } from '../../engine/catalog';
 import { buildTableDefinition, nowText } from '../translate/emit-ddl';
 import { splitObjectName } from '../translate/emit-from';
-import { SqlError, sqlErrors } from '../sql-error';
+import { sqlErrors } from '../sql-error';
 import { resolveDeclaredType } from './table-variables';
 
 /** SQL Server numbers user-defined types from 257 (sys.types.user_type_id). */
@@ -23,7 +23,7 @@ export async function runCreateType(ex: Executor, statement: Statement & { kind:
   const name = typeName(ex, statement.name);
   await ex.session.write(ex.signal, () => {
     const catalog = ex.session.catalog();
-    if (catalog.type(name)) throw new SqlError(219, `The type 'dbo.${name}' already exists, or you do not have permission to create it.`);
+    if (catalog.type(name)) throw sqlErrors.typeExists(`dbo.${name}`);
     const objectId = Math.max(FIRST_USER_TYPE_ID - 1, ...catalog.types().map((t) => t.objectId)) + 1;
     const definition: TypeDefinition = { kind: 'type', schema: 'dbo', name, objectId, createdAt: nowText(), nullable: statement.nullable ?? true };
     if (statement.table) {
@@ -48,11 +48,11 @@ export async function runDropType(ex: Executor, statement: Statement & { kind: '
       const found = catalog.type(name);
       if (!found) {
         if (statement.ifExists) continue;
-        throw new SqlError(218, `Cannot find the type '${name}', because it does not exist or you do not have permission.`);
+        throw sqlErrors.typeNotFound(name);
       }
       const uses = (userType?: string) => userType !== undefined && userType.split('.').pop()!.toLowerCase() === name.toLowerCase();
       const user = catalog.all().find((o) => (o.kind === 'procedure' ? o.parameters.some((p) => uses(p.type.userType)) : o.columns.some((c) => uses(c.type.userType))));
-      if (user) throw new SqlError(3732, `Cannot drop type '${written.parts.join('.')}' because it is being referenced by object '${user.name}'. There may be other objects that reference this type.`);
+      if (user) throw sqlErrors.typeInUse(written.parts.join('.'), user.name);
       deleteType(ex.session.db, found.name);
     }
   });
@@ -66,13 +66,13 @@ export function checkProcedureParameters(ex: Executor, parameters: ProcedurePara
     const { type, tableType } = resolveDeclaredType(ex, parameter.type);
     // Alias types are kept as their base type (and name), as the catalog views show them.
     resolved.push({ ...parameter, type });
-    if (tableType && !parameter.readonly) throw new SqlError(352, `The table-valued parameter "${parameter.name}" must be declared with the READONLY option.`, 15);
-    if (!tableType && parameter.readonly) throw new SqlError(346, `The parameter "${parameter.name}" can not be declared READONLY since it is not a table-valued parameter.`, 15);
+    if (tableType && !parameter.readonly) throw sqlErrors.tableParameterNeedsReadonly(parameter.name);
+    if (!tableType && parameter.readonly) throw sqlErrors.readonlyNotTableParameter(parameter.name);
     if (tableType) readOnly.add(parameter.name.toLowerCase());
   }
   if (readOnly.size === 0) return resolved;
   const changed = changedTables(body).find((name) => readOnly.has(name.toLowerCase()));
-  if (changed) throw new SqlError(10700, `The table-valued parameter "${changed}" is READONLY and cannot be modified.`, 16);
+  if (changed) throw sqlErrors.readOnlyTableParameter(changed);
   return resolved;
 }
 

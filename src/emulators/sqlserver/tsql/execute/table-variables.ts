@@ -17,7 +17,7 @@ import { triggerStatements } from '../translate/constraint-triggers';
 import { compileInsert } from '../translate/emit-dml';
 import { execute } from './run-write';
 import { checkSql } from './run-ddl';
-import { SqlError, sqlErrors } from '../sql-error';
+import { sqlErrors } from '../sql-error';
 import { toSqlError } from '../../engine/error-map';
 
 /** The last part of a user type's name ('dbo.MyType' → 'MyType'): the stand-in has one schema. */
@@ -35,14 +35,6 @@ export function resolveDeclaredType(ex: Executor, type: SqlType): { type: SqlTyp
   return { type: { ...found.base!, userType: found.name } };
 }
 
-export function tableVariableError(name: string): SqlError {
-  return new SqlError(1087, `Must declare the table variable "${name}".`, 15, 2);
-}
-
-export function readOnlyError(name: string): SqlError {
-  return new SqlError(10700, `The table-valued parameter "${name}" is READONLY and cannot be modified.`, 16, 1);
-}
-
 /** DECLARE @t TABLE (…) or DECLARE @t SomeTableType: the variable and its (empty) table. */
 export async function declareTableVariable(ex: Executor, name: string, source: { statement?: Statement & { kind: 'createTable' }; tableType?: TypeDefinition }, declaredBy?: object): Promise<VariableSlot> {
   const session = ex.session;
@@ -58,25 +50,32 @@ export async function declareTableVariable(ex: Executor, name: string, source: {
     session.tableVariables.create(table, ddl);
   }, true);
   slot.table = table;
+  slot.tableType = source.tableType?.name;
   return slot;
 }
 
-/** Fills a table-valued parameter from the rows a client sent (TDS TVP) — column by column, by position. */
+/**
+ * Fills a table-valued parameter from the rows a client sent (TDS TVP), by position: 500 when the
+ * column counts differ; columns flagged fDefault (and computed ones) take their defaults; an
+ * identity column is generated, and a value sent for it is 1077.
+ */
 export async function fillFromTvp(ex: Executor, name: string, table: TableDefinition, tvp: TvpValue): Promise<void> {
-  const columns = table.columns.filter((c) => !c.computedSource);
-  if (tvp.columns.length !== columns.length && tvp.rows.length > 0) {
-    throw new SqlError(8047, `The incoming tabular data stream (TDS) remote procedure call (RPC) protocol stream is incorrect. Table-valued parameter ${name}, to a parameterized string has an unexpected number of columns (${tvp.columns.length}, the table type has ${columns.length}).`);
-  }
-  const sent = tvp.columns.map((c, i) => ({ column: columns[i], index: i, typeInfo: c.typeInfo })).filter((_, i) => !tvp.columns[i].useDefault);
+  if (tvp.columns.length !== table.columns.length) throw sqlErrors.tvpColumnCount(tvp.columns.length, table.columns.length);
+  const sent = tvp.columns.map((c, i) => ({ column: table.columns[i], index: i, typeInfo: c.typeInfo }))
+    .filter(({ column, index }) => !tvp.columns[index].useDefault && !column.computedSource);
+  const identity = sent.find(({ column }) => column.identity);
+  if (identity && tvp.rows.some((row) => row[identity.index] !== null)) throw sqlErrors.identityIntoTableVariable();
+  const values = sent.filter(({ column }) => !column.identity);
   const chunk = 200;
   for (let start = 0; start < tvp.rows.length; start += chunk) {
-    const rows: Expr[][] = tvp.rows.slice(start, start + chunk).map((row) => sent.map(({ index, typeInfo }) => ({ kind: 'literal', value: row[index], type: row[index] === null ? null : typeInfo.sqlType })));
-    const statement: Statement & { kind: 'insert' } = sent.length === 0
-      ? { kind: 'insert', line: 1, table: { parts: [name], line: 1 }, source: { kind: 'defaultValues' } }
-      : { kind: 'insert', line: 1, table: { parts: [name], line: 1 }, columns: sent.map((s) => s.column.name), source: { kind: 'values', rows } };
-    const times = sent.length === 0 ? rows.length : 1;
-    for (let i = 0; i < times; i++) {
-      const compiled = compileInsert(statement, ex.compiler(), () => sent.some((s) => s.column.identity));
+    const rows: Expr[][] = tvp.rows.slice(start, start + chunk).map((row) => values.map(({ index, typeInfo }) => ({ kind: 'literal', value: row[index], type: row[index] === null ? null : typeInfo.sqlType })));
+    const target = { parts: [name], line: 1 };
+    // With every column defaulted, each row is an INSERT … DEFAULT VALUES.
+    const statements: Array<Statement & { kind: 'insert' }> = values.length === 0
+      ? rows.map(() => ({ kind: 'insert', line: 1, table: target, source: { kind: 'defaultValues' } }))
+      : [{ kind: 'insert', line: 1, table: target, columns: values.map((s) => s.column.name), source: { kind: 'values', rows } }];
+    for (const statement of statements) {
+      const compiled = compileInsert(statement, ex.compiler(), () => false);
       try {
         await ex.session.write(ex.signal, () => execute(ex.session, compiled), true);
       } catch (error) {
@@ -86,13 +85,11 @@ export async function fillFromTvp(ex: Executor, name: string, table: TableDefini
   }
 }
 
-/** EXEC p @t: the parameter's table gets the rows of the table variable passed. */
-export async function copyTableVariable(ex: Executor, from: TableDefinition, to: TableDefinition): Promise<void> {
-  const columns = to.columns.filter((c) => !c.computedSource);
-  const sourceColumns = from.columns.filter((c) => !c.computedSource);
-  if (columns.length !== sourceColumns.length) throw new SqlError(206, 'Operand type clash: table type is incompatible with the parameter\'s table type');
-  const list = (cs: typeof columns) => cs.map((c) => quoteIdentifier(c.name)).join(', ');
+/** EXEC p @t: the parameter's table gets the rows of the table variable passed, which must be of its type (206). */
+export async function copyTableVariable(ex: Executor, from: VariableSlot, to: TableDefinition, tableType: TypeDefinition): Promise<void> {
+  if (from.tableType?.toLowerCase() !== tableType.name.toLowerCase()) throw sqlErrors.tableTypeClash(tableType.name);
+  const list = to.columns.filter((c) => !c.computedSource).map((c) => quoteIdentifier(c.name)).join(', ');
   await ex.session.write(ex.signal, () => {
-    ex.session.db.exec(`INSERT INTO temp.${quoteIdentifier(to.name)} (${list(columns)}) SELECT ${list(sourceColumns)} FROM temp.${quoteIdentifier(from.name)}`);
+    ex.session.db.exec(`INSERT INTO temp.${quoteIdentifier(to.name)} (${list}) SELECT ${list} FROM temp.${quoteIdentifier(from.table!.name)}`);
   }, true);
 }

@@ -13,6 +13,8 @@ export interface VariableSlot {
   table?: TableDefinition;
   /** A table-valued parameter (READONLY): its rows cannot be changed (error 10700). */
   readOnly?: boolean;
+  /** The table type a table variable was declared with (EXEC p @t needs p's very type). */
+  tableType?: string;
 }
 
 export interface TranslationContext {

@@ -42,7 +42,7 @@ export function resolveTable(compiler: QueryCompiler, name: { parts: string[]; l
   }
   if (object.startsWith('@')) {
     const slot = tableVariable(compiler.tc, object);
-    if (slot.readOnly) throw new SqlError(10700, `The table-valued parameter "${object}" is READONLY and cannot be modified.`);
+    if (slot.readOnly) throw sqlErrors.readOnlyTableParameter(object);
     return slot.table;
   }
   const table = object.startsWith('#') ? compiler.tc.tempTables.get(object.toLowerCase()) : schema.toLowerCase() === 'dbo' ? compiler.tc.catalog.object(object) : undefined;

@@ -6,7 +6,7 @@
 import type { FromItem, ObjectName } from '../ast';
 import { displayName } from '../ast';
 import { dominantType } from '../../sql-type';
-import { SqlError, sqlErrors } from '../sql-error';
+import { sqlErrors } from '../sql-error';
 import type { TableDefinition } from '../../engine/catalog';
 import { quoteIdentifier } from './context';
 import type { TranslationContext, VariableSlot } from './context';
@@ -42,7 +42,7 @@ export function triggerTable(trigger: NonNullable<TranslationContext['trigger']>
 /** A table variable's slot by name; 1087 when no table variable of that name is declared. */
 export function tableVariable(tc: TranslationContext, name: string): VariableSlot & { table: TableDefinition } {
   const slot = tc.variable(name);
-  if (!slot?.table) throw new SqlError(1087, `Must declare the table variable "${name}".`, 15, 2);
+  if (!slot?.table) throw sqlErrors.mustDeclareTableVariable(name);
   return slot as VariableSlot & { table: TableDefinition };
 }
 
