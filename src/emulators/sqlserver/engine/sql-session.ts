@@ -328,7 +328,7 @@ export class SqlSession {
   rollback(): Buffer | undefined {
     if (this.tranCount === 0) throw sqlErrors.rollbackWithoutBegin();
     this.tranCount = 0;
-    this.tableVariables.keepAcrossRollback(() => { if (this.db.inTransaction) this.db.exec('ROLLBACK'); });
+    if (this.db.inTransaction) this.tableVariables.keepAcrossRollback(() => this.db.exec('ROLLBACK'));
     return this.endTransaction();
   }
 
