@@ -147,6 +147,40 @@ Case("parameters of every demo column type round-trip", async () =>
     Equal("010203", Convert.ToHexString((byte[])r.GetValue(9)), "varbinary"); Equal((short)5, r.GetInt16(10), "smallint");
 });
 
+Case("sql_variant column written with SqlDbType.Variant parameters and read back with each base type", async () =>
+{
+    using var c = Open();
+    await new SqlCommand("CREATE TABLE #v (Id int NOT NULL, V sql_variant NULL)", c).ExecuteNonQueryAsync();
+    var guid = Guid.NewGuid();
+    // SqlClient sends a decimal variant as NUMERICN (MS-TDS 2.2.5.5.4), so its base type reads numeric.
+    var values = new object?[] { 42, "abc", 12.5m, new DateTime(2024, 2, 29, 12, 0, 0), guid, new byte[] { 1, 2 }, 7L, null };
+    for (var i = 0; i < values.Length; i++)
+    {
+        var insert = new SqlCommand("INSERT INTO #v (Id, V) VALUES (@id, @v)", c);
+        insert.Parameters.Add("@id", SqlDbType.Int).Value = i;
+        insert.Parameters.Add("@v", SqlDbType.Variant).Value = values[i] ?? DBNull.Value;
+        await insert.ExecuteNonQueryAsync();
+    }
+    using (var r = await new SqlCommand("SELECT Id, V, SQL_VARIANT_PROPERTY(V, 'BaseType') FROM #v ORDER BY Id", c).ExecuteReaderAsync())
+    {
+        var i = 0;
+        var bases = new List<string>();
+        while (await r.ReadAsync())
+        {
+            var v = r.GetValue(1);
+            if (values[i] is byte[] bytes) Equal(Convert.ToHexString(bytes), Convert.ToHexString((byte[])v), "varbinary variant");
+            else Equal(values[i] ?? DBNull.Value, v, $"variant {i}");
+            bases.Add(r.IsDBNull(2) ? "NULL" : (string)r.GetValue(2));
+            i++;
+        }
+        Equal(values.Length, i, "rows");
+        Equal("int,nvarchar,numeric,datetime,uniqueidentifier,varbinary,bigint,NULL", string.Join(",", bases), "base types");
+    }
+    Equal(0, (int)(await new SqlCommand("SELECT Id FROM #v WHERE V = 42", c).ExecuteScalarAsync())!, "compare with int");
+    Equal("4", Convert.ToString(await new SqlCommand("SELECT COUNT(*) FROM #v WHERE V > N'zzz'", c).ExecuteScalarAsync()), "numbers and dates sort above strings");
+    Equal(11, (int)(await new SqlCommand("SELECT CAST(CAST(11 AS sql_variant) AS int)", c).ExecuteScalarAsync())!, "cast from sql_variant");
+});
+
 Case("INSERT … OUTPUT inserted.* returns the identity and defaults", async () =>
 {
     using var c = Open();

@@ -54,6 +54,7 @@ export const sqlErrors = {
   missingEndComment: () => new SqlError(113, "Missing end comment mark '*/'.", 15),
   mustDeclareVariable: (name: string) => new SqlError(137, `Must declare the scalar variable "${name}".`, 15, 2),
   variableAlreadyDeclared: (name: string) => new SqlError(134, `The variable name '${name}' has already been declared. Variable names must be unique within a query batch or stored procedure.`, 15),
+  operandTypeClash: (from: string, to: string) => new SqlError(206, `Operand type clash: ${from} is incompatible with ${to}`, 16, 2),
   invalidObjectName: (name: string) => new SqlError(208, `Invalid object name '${name}'.`),
   invalidColumnName: (name: string) => new SqlError(207, `Invalid column name '${name}'.`),
   ambiguousColumnName: (name: string) => new SqlError(209, `Ambiguous column name '${name}'.`),

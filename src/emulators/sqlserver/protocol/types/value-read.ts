@@ -8,6 +8,7 @@ import { PLP_NULL, PLP_UNKNOWN_LENGTH, USHORT_MAX } from './data-type-ids';
 import { isUtf8Collation } from './collation';
 import { decodeCp1252 } from './cp1252';
 import type { TypeInfo } from './type-info';
+import { decodeVariant } from './variant-read';
 import type { StoredValue } from '../../sql-type';
 import { DAYS_TO_1900, TICKS_PER_SECOND, toStoredTemporal } from '../../temporal';
 import { storedScaled } from '../../exact-decimal';
@@ -72,6 +73,7 @@ export function readPlp(buffer: Buffer, start: number): ReadResult<Buffer | null
 
 function decode(bytes: Buffer, info: TypeInfo): StoredValue {
   const type = info.sqlType;
+  if (type.variant) return decodeVariant(bytes, decode);
   switch (type.name) {
     case 'tinyint': return bytes.readUInt8(0);
     case 'smallint': return bytes.readInt16LE(0);

@@ -5,7 +5,7 @@
  * (SUM(int) is int, AVG(int) is int, COUNT_BIG is bigint, ROW_NUMBER is bigint).
  */
 import type { Expr, OrderItem } from '../ast';
-import { BIGINT, dominantType, formatType, INT, MAX_LENGTH, NVARCHAR_4000, SqlType, SYSNAME, typeFamily } from '../../sql-type';
+import { BIGINT, dominantType, formatType, INT, MAX_LENGTH, NVARCHAR_4000, SqlType, SYSNAME, typeFamily, VARIANT } from '../../sql-type';
 import { SqlError, sqlErrors } from '../sql-error';
 import { quoteString } from './context';
 import { coerceTo, emitExpression, exact, ExpressionContext, orderKeySql, Typed } from './emit-expression';
@@ -38,6 +38,7 @@ const HANDLERS: Record<string, Handler> = {
   // Strings
   LEN: (args) => { arity('LEN', args, 1); return { sql: `hcm_len(${args[0].sql})`, type: args[0].type?.length === MAX_LENGTH ? BIGINT : INT }; },
   DATALENGTH: call('hcm_datalength', INT),
+  SQL_VARIANT_PROPERTY: (args) => { arity('SQL_VARIANT_PROPERTY', args, 2); return { sql: `hcm_variant_property(${coerceTo(args[0], VARIANT).sql}, ${args[1].sql})`, type: VARIANT, nullable: true }; },
   UPPER: call('upper', (a) => stringOf(a)),
   LOWER: call('lower', (a) => stringOf(a)),
   LTRIM: call('hcm_ltrim', (a) => stringOf(a)),

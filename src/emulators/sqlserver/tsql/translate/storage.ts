@@ -19,6 +19,7 @@ export function storeAs(value: Typed, column: CatalogColumn): string {
   if (value.sql === 'NULL') return 'NULL';
   const target = column.type;
   const from = value.type;
+  if (target.variant || from?.variant) return from?.variant && target.variant ? value.sql : castSql(value.sql, from, target);
   if (from && from.name === target.name && from.scale === target.scale && from.precision === target.precision) return value.sql;
   const family = typeFamily(target);
   const narrower = family === 'integer' && from !== null && typeFamily(from) === 'integer' && INTEGER_RANK[from.name]! > INTEGER_RANK[target.name]!;
