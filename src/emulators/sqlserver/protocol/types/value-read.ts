@@ -6,7 +6,7 @@
 import { readBigUInt64LE, readBytes, readInt16LE, readInt32LE, readUInt16LE, readUInt32LE, readUInt8, readUIntLE, ReadResult } from '../buffer-readers';
 import { PLP_NULL, PLP_UNKNOWN_LENGTH, USHORT_MAX } from './data-type-ids';
 import { isUtf8Collation } from './collation';
-import { decodeCp1252 } from './cp1252';
+import { codePageOfCollation, decodeForCodePage } from './code-page';
 import type { TypeInfo } from './type-info';
 import { decodeVariant } from './variant-read';
 import type { StoredValue } from '../../sql-type';
@@ -87,7 +87,7 @@ function decode(bytes: Buffer, info: TypeInfo): StoredValue {
     case 'decimal': case 'numeric': return decodeDecimal(bytes, type.scale ?? 0);
     case 'uniqueidentifier': return decodeGuid(bytes);
     case 'char': case 'varchar': case 'text':
-      return isUtf8Collation(info.collation) ? bytes.toString('utf8') : decodeCp1252(bytes);
+      return isUtf8Collation(info.collation) ? bytes.toString('utf8') : decodeForCodePage(bytes, codePageOfCollation(info.collation));
     case 'nchar': case 'nvarchar': case 'ntext': case 'xml':
       return bytes.toString('ucs2');
     case 'binary': case 'varbinary': case 'image': case 'rowversion':
