@@ -3,15 +3,16 @@
  * TDS session. WAL gives each reader a snapshot of the last commit, so a reader is never blocked
  * by another session's open transaction (SQL Server behaves the same with
  * READ_COMMITTED_SNAPSHOT ON, Azure SQL's default); writers take turns through WriteLock.
- * Even "in memory" the data sits in a private temporary file, because separate connections
- * cannot share a SQLite :memory: database; close() reads the file back into memory and deletes
- * it, and start() writes it out again, so data survives a restart of the stand-in.
+ * Even "in memory" the data sits in a private temporary folder (temporary-directory.ts), because
+ * separate connections cannot share a SQLite :memory: database; close() reads the file back into
+ * memory and deletes the folder, and start() writes it out again, so data survives a restart of
+ * the stand-in.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { loadSqlite, SqliteDatabase } from './sqlite-loader';
 import { WriteLock } from './write-lock';
+import { createOwnedFolder } from './temporary-directory';
 import type { StoredValue } from '../sql-type';
 import { Catalog, createCatalogTables, loadCatalog, ProcedureDefinition } from './catalog';
 
@@ -54,7 +55,7 @@ export class StandInDatabase {
       this.file = path.resolve(this.options.dataFile);
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
     } else {
-      this.temporaryDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'hcm-sqlserver-'));
+      this.temporaryDirectory = createOwnedFolder();
       this.file = path.join(this.temporaryDirectory, 'standin.sqlite');
       if (this.snapshot) fs.writeFileSync(this.file, this.snapshot);
       this.snapshot = undefined;
