@@ -147,6 +147,9 @@ export function precedence(type: SqlType): number {
 export function dominantType(left: SqlType | null, right: SqlType | null): SqlType | null {
   if (!left) return right;
   if (!right) return left;
+  // sql_variant ranks above every system type but the user-defined ones.
+  if (left.variant) return left;
+  if (right.variant) return right;
   if (left.name === right.name && typeFamily(left) === 'string') {
     const length = isMax(left) || isMax(right) ? MAX_LENGTH : Math.max(left.length ?? 1, right.length ?? 1);
     return { ...left, length };

@@ -2,8 +2,9 @@
  * sql_variant as SQL Server 2022 has it, read by tedious (through mssql) over TCP: columns and
  * variables that keep each value's base type, SQL_VARIANT_PROPERTY, comparison and ORDER BY across
  * type families (date/time > approximate > exact numeric > character > binary > uniqueidentifier),
- * CAST to and from, 206 for the types a variant cannot hold, and the 7.3 date types sent as
- * nvarchar variants to a TDS 7.2 client.
+ * CAST to and from, 206 for the types a variant cannot hold, 8117 and 257 for arithmetic and
+ * implicit conversion out of one, procedure parameters, and the 7.3 date types sent as nvarchar
+ * variants to a TDS 7.2 client.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -78,6 +79,25 @@ describe('SQL Server stand-in: sql_variant', () => {
       assert.equal(result.recordset[0].v, 41);
       assert.equal((result.recordset[0].d as Date).toISOString(), '2024-05-06T00:00:00.000Z');
       await assert.rejects(pool.request().query("DECLARE @m nvarchar(max) = N'x'; SELECT CAST(@m AS sql_variant)"), (error: sql.RequestError) => error.number === 206);
+    });
+  });
+
+  it('refuses arithmetic (8117) and implicit conversion out of sql_variant (257); MIN, MAX and CASE follow the variant rules', async () => {
+    await withPool('7_4', async (pool) => {
+      await assert.rejects(pool.request().query('DECLARE @v sql_variant = 5; SELECT @v + 1'), (error: sql.RequestError) => error.number === 8117);
+      await assert.rejects(pool.request().batch('CREATE TABLE #i (I int); DECLARE @v sql_variant = 5; INSERT #i VALUES (@v)'), (error: sql.RequestError) => error.number === 257);
+      const extremes = await pool.request().query("SELECT MAX(v) AS mx, MIN(v) AS mn FROM (SELECT CAST(1 AS sql_variant) AS v UNION ALL SELECT CAST('a' AS sql_variant)) AS x");
+      assert.deepEqual(extremes.recordset, [{ mx: 1, mn: 'a' }]);
+      const chosen = await pool.request().query("SELECT CASE WHEN 1 = 0 THEN CAST('2020-01-01' AS datetime) ELSE CAST('a' AS sql_variant) END AS c");
+      assert.deepEqual(chosen.recordset, [{ c: 'a' }]);
+    });
+  });
+
+  it('passes sql_variant procedure parameters, OUTPUT included', async () => {
+    await withPool('7_4', async (pool) => {
+      await pool.request().batch("CREATE PROCEDURE #TypeOf @v sql_variant, @t sql_variant OUTPUT AS BEGIN SET @t = SQL_VARIANT_PROPERTY(@v, 'BaseType'); SELECT @v AS v END");
+      const result = await pool.request().query('DECLARE @t sql_variant; EXEC #TypeOf 5.5, @t OUTPUT; SELECT @t AS t');
+      assert.deepEqual(result.recordsets, [[{ v: 5.5 }], [{ t: 'numeric' }]]);
     });
   });
 

@@ -178,6 +178,7 @@ export function castSql(sql: string, from: SqlType | null, to: SqlType, style?: 
 }
 
 function emitArithmetic(op: string, left: Typed, right: Typed): Typed {
+  if (left.type?.variant || right.type?.variant) throw sqlErrors.variantOperand(op);
   const lf = left.type ? typeFamily(left.type) : null;
   const rf = right.type ? typeFamily(right.type) : null;
   if (op === '+' && (lf === 'string' || rf === 'string')) {

@@ -209,7 +209,7 @@ function emitAggregate(expr: Expr & { kind: 'call' }, args: Typed[], ctx: Expres
     case 'COUNT_BIG': return { sql: `count(${inner})`, type: BIGINT };
     case 'MIN': case 'MAX': {
       // By numeric value: a column may hold REALs and exact texts (exact-decimal.ts). Not as window functions (no inverse).
-      const prefix = expr.over || !type ? '' : typeFamily(type) === 'exact' ? 'hcm_dec_' : type.name === 'datetimeoffset' ? 'hcm_dto_' : '';
+      const prefix = expr.over || !type ? '' : type.variant ? 'hcm_variant_' : typeFamily(type) === 'exact' ? 'hcm_dec_' : type.name === 'datetimeoffset' ? 'hcm_dto_' : '';
       return { sql: `${prefix}${expr.name.toLowerCase()}(${inner})`, type, nullable: true };
     }
     case 'SUM': {
