@@ -297,6 +297,22 @@ Case("SqlBulkCopy copies 1,000 rows", async () =>
     await new SqlCommand("DROP TABLE dbo.hcmt_Bulk", c).ExecuteNonQueryAsync();
 });
 
+Case("SqlBulkCopy into sql_variant and Japanese_CI_AS varchar columns (encoded in code page 932 by the column's collation)", async () =>
+{
+    using var c = Open();
+    await new SqlCommand("IF OBJECT_ID('dbo.hcmt_BulkVariant') IS NOT NULL DROP TABLE dbo.hcmt_BulkVariant; CREATE TABLE dbo.hcmt_BulkVariant (Id int NOT NULL, V sql_variant NULL, J varchar(20) COLLATE Japanese_CI_AS NULL)", c).ExecuteNonQueryAsync();
+    var table = new DataTable();
+    table.Columns.Add("Id", typeof(int)); table.Columns.Add("V", typeof(object)); table.Columns.Add("J", typeof(string));
+    table.Rows.Add(1, 42, "日本語"); table.Rows.Add(2, "abc", "カナ"); table.Rows.Add(3, 1.5m, null); table.Rows.Add(4, DBNull.Value, "ascii");
+    using (var bulk = new SqlBulkCopy(c) { DestinationTableName = "dbo.hcmt_BulkVariant" }) await bulk.WriteToServerAsync(table);
+    using var r = await new SqlCommand("SELECT Id, V, J, DATALENGTH(J) FROM dbo.hcmt_BulkVariant ORDER BY Id", c).ExecuteReaderAsync();
+    var seen = new List<string>();
+    while (await r.ReadAsync()) seen.Add($"{r.GetInt32(0)}:{(r.IsDBNull(1) ? "NULL" : Convert.ToString(r.GetValue(1), System.Globalization.CultureInfo.InvariantCulture))}:{(r.IsDBNull(2) ? "NULL" : r.GetString(2))}:{(r.IsDBNull(3) ? "NULL" : r.GetValue(3))}");
+    Equal("1:42:日本語:6 2:abc:カナ:4 3:1.5:NULL:NULL 4:NULL:ascii:5", string.Join(" ", seen), "copied rows");
+    r.Close();
+    await new SqlCommand("DROP TABLE dbo.hcmt_BulkVariant", c).ExecuteNonQueryAsync();
+});
+
 Case("Encrypt=true with TrustServerCertificate=true works", async () =>
 {
     using var c = Open("Encrypt=true;TrustServerCertificate=true");

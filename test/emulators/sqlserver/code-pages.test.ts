@@ -2,13 +2,18 @@
  * varchar under the East Asian collations, whose code pages are double-byte (932 Japanese, 936
  * Simplified Chinese, 949 Korean, 950 Traditional Chinese): the values travel in the column's code
  * page and tedious (which decodes by the collation's LCID) reads them back, not '?'; LEN counts
- * characters and DATALENGTH bytes; sp_tablecollations_100 reports each column's own collation.
+ * characters and DATALENGTH bytes; sp_tablecollations_100 reports each column's own collation (so
+ * SqlBulkCopy encodes in it: see the SqlClient probe); a value arriving with a collation is decoded by it.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import sql from 'mssql';
 import { silentLogger } from '../../../src/common/logger';
 import { SqlServerStandIn } from '../../../src/emulators/sqlserver';
+import iconv from 'iconv-lite';
+import { DataTypeId } from '../../../src/emulators/sqlserver/protocol/types/data-type-ids';
+import { readTypeInfo } from '../../../src/emulators/sqlserver/protocol/types/type-info';
+import { readValue } from '../../../src/emulators/sqlserver/protocol/types/value-read';
 import { configFromConnectionString } from './target';
 
 let standIn: SqlServerStandIn;
@@ -47,5 +52,15 @@ describe('SQL Server stand-in: varchar under double-byte code pages', () => {
     const { recordset } = await pool.request().input('t', sql.NVarChar, 'dbo.hcmt_CodePages').execute('sp_tablecollations_100');
     assert.deepEqual(recordset.map((r) => r.collation_100), [null, ...COLUMNS.map(([, collation]) => collation)]);
     assert.equal(recordset[1].tds_collation_100.readUInt32LE(0) & 0xfffff, 0x0411); // Japanese LCID
+  });
+
+  it('decodes a varchar RPC parameter or bulk-load value by the code page of the collation it carries', () => {
+    // BIGVARCHAR TYPE_INFO (2.2.5.4.2): max length, then the 5-byte collation; LCID 0x0411 is Japanese.
+    const japanese = Buffer.from([0x11, 0x04, 0x00, 0x00, 0x00]);
+    const typeInfo = Buffer.concat([Buffer.from([DataTypeId.BigVarChar, 20, 0]), japanese]);
+    const { value: info } = readTypeInfo(typeInfo, 0);
+    const bytes = iconv.encode('東京A', 'cp932');
+    const value = Buffer.concat([Buffer.from([bytes.length, 0]), bytes]);
+    assert.equal(readValue(value, 0, info).value, '東京A');
   });
 });
