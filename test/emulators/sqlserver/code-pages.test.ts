@@ -48,6 +48,13 @@ describe('SQL Server stand-in: varchar under double-byte code pages', () => {
     }
   });
 
+  it('counts char(n) and varchar(n) in bytes under a double-byte code page: 2628 past n bytes, char padded to n bytes', async () => {
+    await pool.request().batch("CREATE TABLE #j (V varchar(4) COLLATE Japanese_CI_AS NULL, C char(6) COLLATE Chinese_PRC_CI_AS NULL); INSERT #j VALUES (N'日本', N'中文')");
+    const { recordset } = await pool.request().query('SELECT V, C, DATALENGTH(V) AS dv, DATALENGTH(C) AS dc FROM #j');
+    assert.deepEqual(recordset, [{ V: '日本', C: '中文  ', dv: 4, dc: 6 }]);
+    await assert.rejects(pool.request().query("INSERT #j (V) VALUES (N'日本語')"), (error: sql.RequestError) => error.number === 2628);
+  });
+
   it('reports each column\'s collation to bulk-copy clients (sp_tablecollations_100)', async () => {
     const { recordset } = await pool.request().input('t', sql.NVarChar, 'dbo.hcmt_CodePages').execute('sp_tablecollations_100');
     assert.deepEqual(recordset.map((r) => r.collation_100), [null, ...COLUMNS.map(([, collation]) => collation)]);

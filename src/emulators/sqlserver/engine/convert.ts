@@ -9,7 +9,7 @@ import { canBeVariantBase, isPackedVariant, packVariant, unpackVariant } from '.
 import { sqlErrors } from '../tsql/sql-error';
 import { formatDate, formatTime, parseTemporal, TemporalParts, toStoredTemporal, DAYS_TO_1900, TICKS_PER_SECOND, civilFromDays } from '../temporal';
 import { decodeCp1252, encodeCp1252 } from '../protocol/types/cp1252';
-import { keepInCodePage } from '../protocol/types/code-page';
+import { collationInfo, isDoubleByte, keepInCodePage, truncateToBytes } from '../protocol/types/code-page';
 import { formatScaled, readScaled, rescale, storedScaled } from '../exact-decimal';
 import { DateSettings, parseDateString } from '../date-string';
 import { US_ENGLISH } from '../languages';
@@ -155,7 +155,10 @@ function toText(value: Exclude<StoredValue, null>, from: SqlType, to: SqlType, s
   else if (typeFamily(from) === 'approximate' && typeof value === 'number') text = formatFloat(value);
   else text = String(value);
   if (!isUnicode(to)) text = keepInCodePage(text, to.collation);
-  if (to.length !== undefined && to.length !== MAX_LENGTH && text.length > to.length) text = text.slice(0, to.length);
+  const codePage = isUnicode(to) ? 0 : collationInfo(to.collation).codePage;
+  // Under a double-byte code page varchar(n) holds n bytes: two for most East Asian characters.
+  if (to.length !== undefined && to.length !== MAX_LENGTH && isDoubleByte(codePage)) text = truncateToBytes(text, to.length, codePage);
+  else if (to.length !== undefined && to.length !== MAX_LENGTH && text.length > to.length) text = text.slice(0, to.length);
   return text;
 }
 

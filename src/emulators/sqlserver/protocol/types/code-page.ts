@@ -100,6 +100,23 @@ const QUESTION_MARK = 0x3f;
 
 const DOUBLE_BYTE = new Set([932, 936, 949, 950]);
 
+/** True for the East Asian code pages, where char(n)/varchar(n) count bytes, not characters. */
+export function isDoubleByte(codePage: number): boolean {
+  return DOUBLE_BYTE.has(codePage);
+}
+
+/** The longest start of `text` that fits in `bytes` bytes of the code page (a character is never split). */
+export function truncateToBytes(text: string, bytes: number, codePage: number): string {
+  let used = 0;
+  let kept = '';
+  for (const char of text) {
+    used += encodeForCodePage(char, codePage).length;
+    if (used > bytes) break;
+    kept += char;
+  }
+  return kept;
+}
+
 export function encodeForCodePage(text: string, codePage: number): Buffer {
   if (codePage === 1252) return encodeCp1252(text);
   if (DOUBLE_BYTE.has(codePage)) return iconv.encode(text, `cp${codePage}`);

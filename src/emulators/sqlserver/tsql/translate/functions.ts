@@ -42,6 +42,10 @@ const HANDLERS: Record<string, Handler> = {
   DATALENGTH: (args) => {
     arity('DATALENGTH', args, 1);
     const type = args[0].type;
+    // char(n) and nchar(n) are fixed-length: n bytes (2n for nchar) whatever the value, NULL aside.
+    if (type && (type.name === 'char' || type.name === 'nchar') && type.length !== undefined && type.length !== MAX_LENGTH) {
+      return { sql: `(CASE WHEN ${args[0].sql} IS NULL THEN NULL ELSE ${type.name === 'nchar' ? type.length * 2 : type.length} END)`, type: INT, nullable: true };
+    }
     const codePage = type && typeFamily(type) === 'string' && !isUnicode(type) ? collationInfo(type.collation).codePage : 0;
     return { sql: `hcm_datalength(${args[0].sql}, ${codePage})`, type: INT, nullable: true };
   },
