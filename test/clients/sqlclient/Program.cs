@@ -179,6 +179,11 @@ Case("sql_variant column written with SqlDbType.Variant parameters and read back
     Equal(0, (int)(await new SqlCommand("SELECT Id FROM #v WHERE V = 42", c).ExecuteScalarAsync())!, "compare with int");
     Equal("4", Convert.ToString(await new SqlCommand("SELECT COUNT(*) FROM #v WHERE V > N'zzz'", c).ExecuteScalarAsync()), "numbers and dates sort above strings");
     Equal(11, (int)(await new SqlCommand("SELECT CAST(CAST(11 AS sql_variant) AS int)", c).ExecuteScalarAsync())!, "cast from sql_variant");
+    var output = new SqlCommand("SET @o = SQL_VARIANT_PROPERTY(@v, 'BaseType')", c);
+    output.Parameters.Add("@v", SqlDbType.Variant).Value = 2.5;
+    var o = output.Parameters.Add("@o", SqlDbType.Variant); o.Direction = ParameterDirection.Output;
+    await output.ExecuteNonQueryAsync();
+    Equal("float", (string)o.Value, "sql_variant OUTPUT parameter");
 });
 
 Case("INSERT … OUTPUT inserted.* returns the identity and defaults", async () =>
