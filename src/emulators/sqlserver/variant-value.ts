@@ -6,7 +6,7 @@
  * (MS-TDS 2.2.5.5.4); comparisons and ORDER BY go through `compareVariants`, which follows SQL
  * Server's rules: different type families order by family, the same family compares values.
  */
-import { formatType, isMax, SqlType, SqlTypeName, StoredValue, typeFamily } from './sql-type';
+import { isMax, SqlType, SqlTypeName, StoredValue, typeFamily } from './sql-type';
 
 /** First byte of a packed variant; no other BLOB the stand-in stores is compared with one. */
 const MARKER = 0xf6;
@@ -193,9 +193,4 @@ function maxLength(type: SqlType): number {
     case 'nvarchar': case 'nchar': return (type.length ?? 1) * 2;
     default: return type.length ?? 0;
   }
-}
-
-/** 'int', 'varchar(3)': the base type as SQL Server would name it in an error. */
-export function variantBaseName(type: SqlType): string {
-  return formatType(type);
 }
