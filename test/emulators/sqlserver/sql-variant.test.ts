@@ -101,6 +101,15 @@ describe('SQL Server stand-in: sql_variant', () => {
     });
   });
 
+  it('describes a sql_variant column in the catalog as SQL Server does (sql_variant, max_length 8016)', async () => {
+    await withPool('7_4', async (pool) => {
+      await pool.request().batch('CREATE TABLE dbo.hcmt_VariantCatalog (V sql_variant NULL)');
+      const columns = await pool.request().query("SELECT max_length FROM sys.columns WHERE object_id = OBJECT_ID('dbo.hcmt_VariantCatalog')");
+      const schema = await pool.request().query("SELECT DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_NAME = 'hcmt_VariantCatalog'");
+      assert.deepEqual([columns.recordset, schema.recordset], [[{ max_length: 8016 }], [{ DATA_TYPE: 'sql_variant' }]]);
+    });
+  });
+
   it('sends a datetimeoffset variant to a TDS 7.2 client as an nvarchar variant, as SQL Server does', async () => {
     const rows = await withPool('7_2', async (pool) => (await pool.request().query("SELECT CAST(CAST('2014-02-14 22:59:59.1234567 +05:00' AS datetimeoffset) AS sql_variant) AS v, CAST(7 AS sql_variant) AS i")).recordset);
     assert.deepEqual(rows, [{ v: '2014-02-14 22:59:59.1234567 +05:00', i: 7 }]);
