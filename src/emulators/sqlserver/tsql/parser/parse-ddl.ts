@@ -9,7 +9,7 @@ import { parseExpression, parseOrderItems } from './parse-expression';
 import { parseDataType } from './parse-type';
 import { parseQuery, skipParenthesized } from './parse-query';
 import { sqlErrors } from '../sql-error';
-import { parseCreateTrigger } from './parse-trigger';
+import { parseCreateTrigger, parseCreateType } from './parse-type-trigger';
 
 export interface StatementParser {
   (cursor: Cursor): Statement;
@@ -24,7 +24,7 @@ export function parseCreate(cursor: Cursor, line: number, parseRest: (cursor: Cu
 
 export function parseCreateBody(cursor: Cursor, line: number, start: number, orAlter: boolean, parseRest: (cursor: Cursor) => Statement[]): Statement {
   if (cursor.acceptWord('TABLE')) return parseCreateTable(cursor, line);
-  if (cursor.acceptWord('TYPE')) return parseCreateType(cursor, line);
+  if (cursor.acceptWord('TYPE')) return parseCreateType(cursor, line, parseTableVariable);
   if (cursor.acceptWord('TRIGGER')) return parseCreateTrigger(cursor, line, start, orAlter, parseRest);
   if (cursor.isWord('UNIQUE', 'CLUSTERED', 'NONCLUSTERED', 'INDEX')) return parseCreateIndex(cursor, line);
   if (cursor.acceptWord('PROC', 'PROCEDURE')) return parseCreateProcedure(cursor, line, start, orAlter, parseRest);
@@ -44,20 +44,6 @@ export function parseCreateBody(cursor: Cursor, line: number, start: number, orA
   }
   const what = cursor.peek().text || 'CREATE';
   throw sqlErrors.notSupported(`CREATE ${what.toUpperCase()}`).at(line);
-}
-
-/** CREATE TYPE name AS TABLE (…) — read like a table, so its definition is checked as one — or FROM base [NULL | NOT NULL]. */
-function parseCreateType(cursor: Cursor, line: number): Statement {
-  const name = cursor.objectName();
-  if (cursor.acceptWord('FROM')) {
-    const base = parseDataType(cursor);
-    let nullable = true;
-    if (cursor.acceptWord('NOT')) { cursor.expectWord('NULL'); nullable = false; } else cursor.acceptWord('NULL');
-    return { kind: 'createType', line, name, base, nullable };
-  }
-  cursor.expectWord('AS');
-  cursor.expectWord('TABLE');
-  return { kind: 'createType', line, name, table: parseCreateTable(cursor, line, name) };
 }
 
 /** DECLARE @t TABLE (…): the column list after TABLE, read as CREATE TABLE's. */

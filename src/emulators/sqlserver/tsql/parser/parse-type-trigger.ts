@@ -1,11 +1,16 @@
 /**
- * CREATE [OR ALTER] TRIGGER name ON table { FOR | AFTER | INSTEAD OF } { INSERT, UPDATE, DELETE }
- * [NOT FOR REPLICATION] AS statements — DML triggers on tables, as SQL Server's CREATE TRIGGER
- * documents them (DDL and logon triggers are not read).
+ * CREATE TYPE (table types and alias types) and CREATE [OR ALTER] TRIGGER name ON table
+ * { FOR | AFTER | INSTEAD OF } { INSERT, UPDATE, DELETE } [NOT FOR REPLICATION] AS statements —
+ * DML triggers on tables, as SQL Server's CREATE TRIGGER documents them (DDL and logon triggers
+ * are not read).
  */
 import type { Cursor } from './cursor';
-import type { Statement, TriggerEvent } from '../ast';
+import type { ObjectName, Statement, TriggerEvent } from '../ast';
+import { parseDataType } from './parse-type';
 import { sqlErrors } from '../sql-error';
+
+type TableBodyParser = (cursor: Cursor, line: number, name: string) => Statement & { kind: 'createTable' };
+
 
 export function parseCreateTrigger(cursor: Cursor, line: number, start: number, orAlter: boolean, parseRest: (cursor: Cursor) => Statement[]): Statement {
   const name = cursor.objectName();
@@ -34,4 +39,18 @@ export function parseCreateTrigger(cursor: Cursor, line: number, start: number, 
   cursor.expectWord('AS');
   const body = parseRest(cursor);
   return { kind: 'createTrigger', line, orAlter, name, table, timing, events, body, source: cursor.textBetween(start, cursor.position) };
+}
+
+/** CREATE TYPE name AS TABLE (…) — read like a table, so its definition is checked as one — or FROM base [NULL | NOT NULL]. */
+export function parseCreateType(cursor: Cursor, line: number, parseTableBody: TableBodyParser): Statement {
+  const name: ObjectName = cursor.objectName();
+  if (cursor.acceptWord('FROM')) {
+    const base = parseDataType(cursor);
+    let nullable = true;
+    if (cursor.acceptWord('NOT')) { cursor.expectWord('NULL'); nullable = false; } else cursor.acceptWord('NULL');
+    return { kind: 'createType', line, name, base, nullable };
+  }
+  cursor.expectWord('AS');
+  cursor.expectWord('TABLE');
+  return { kind: 'createType', line, name, table: { ...parseTableBody(cursor, line, name.parts[name.parts.length - 1]), name } };
 }
