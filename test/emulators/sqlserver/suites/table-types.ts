@@ -84,6 +84,13 @@ UPDATE dbo.hcmt_Accounts SET Balance = Balance + 1 OUTPUT inserted.Id, deleted.B
 UPDATE dbo.hcmt_Accounts SET Balance = Balance - 1 WHERE Id = 2;
 SELECT Id, Old, New FROM @changed;`);
     assert.deepEqual(output.recordset, [{ Id: 2, Old: 50, New: 51 }]);
+    const fromExec = await context.pool.request().batch(`DECLARE @report TABLE (Id int, Email nvarchar(100));
+INSERT INTO @report (Id, Email) EXEC sp_executesql N'SELECT Id, Email FROM dbo.hcmt_Parents WHERE Id = @id', N'@id int', @id = 1;
+INSERT INTO @report EXEC ('SELECT 7, N''seven''');
+SELECT Id, Email FROM @report ORDER BY Id;`);
+    assert.deepEqual(fromExec.recordset, [{ Id: 1, Email: 'ann@example.com' }, { Id: 7, Email: 'seven' }]);
+    // Every result set goes in, so one whose shape differs from the target's fails the INSERT (213).
+    assert.equal(await errorNumber(context, 'DECLARE @r TABLE (Id int, Email nvarchar(100)); DECLARE @n int; INSERT INTO @r EXEC dbo.hcmt_ParentReport 1, @n OUTPUT;'), 213);
     assert.equal(await errorNumber(context, 'DECLARE @t TABLE (Id int PRIMARY KEY); INSERT INTO @t VALUES (1), (1);'), 2627);
     assert.equal(await errorNumber(context, 'DECLARE @l dbo.hcmt_Lines; INSERT INTO @l (Id, Qty) VALUES (1, 0);'), 547);
     // A table variable lives for its batch: the next one must declare it again.

@@ -14,10 +14,18 @@ import { quoteIdentifier } from '../translate/context';
 import { resultColumns } from './run-select';
 import { withTriggers } from './fire-triggers';
 import { insertOutputRows, intoTarget } from './output-into';
+import { insertFromExec } from './insert-exec';
+import { sqlErrors } from '../sql-error';
 
 const COMMANDS = { INSERT: CurrentCommand.Insert, UPDATE: CurrentCommand.Update, DELETE: CurrentCommand.Delete } as const;
 
 export async function runWrite(ex: Executor, statement: Statement & { kind: 'insert' | 'update' | 'delete' }): Promise<void> {
+  if (statement.kind === 'insert' && statement.source.kind === 'exec') {
+    if (statement.output) throw sqlErrors.notSupported('OUTPUT on INSERT … EXEC');
+    const count = await insertFromExec(ex, statement);
+    ex.session.rowCount = count;
+    return ex.sink.done({ inProc: ex.inProc, rowCount: ex.session.options.nocount ? undefined : count, command: CurrentCommand.Insert });
+  }
   const compiler = ex.compiler();
   let compiled: CompiledWrite;
   if (statement.kind === 'insert') {
