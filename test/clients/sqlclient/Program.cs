@@ -345,6 +345,20 @@ Case("table-valued parameters: a DataTable to a procedure, SqlDataRecords with a
     await new SqlCommand("DROP PROCEDURE dbo.hcmt_SumLines; DROP TYPE dbo.hcmt_Lines;", c).ExecuteNonQueryAsync();
 });
 
+Case("SqlBulkCopy fires the table's triggers only with SqlBulkCopyOptions.FireTriggers", async () =>
+{
+    using var c = Open();
+    await new SqlCommand("IF OBJECT_ID('dbo.hcmt_Fired') IS NOT NULL DROP TABLE dbo.hcmt_Fired; IF OBJECT_ID('dbo.hcmt_FiredLog') IS NOT NULL DROP TABLE dbo.hcmt_FiredLog; CREATE TABLE dbo.hcmt_Fired (Id int NOT NULL); CREATE TABLE dbo.hcmt_FiredLog (Rows int NOT NULL);", c).ExecuteNonQueryAsync();
+    await new SqlCommand("CREATE TRIGGER dbo.hcmt_FiredCount ON dbo.hcmt_Fired AFTER INSERT AS INSERT INTO dbo.hcmt_FiredLog (Rows) SELECT COUNT(*) FROM inserted;", c).ExecuteNonQueryAsync();
+    var table = new DataTable();
+    table.Columns.Add("Id", typeof(int));
+    for (var i = 1; i <= 5; i++) table.Rows.Add(i);
+    using (var quiet = new SqlBulkCopy(c) { DestinationTableName = "dbo.hcmt_Fired" }) await quiet.WriteToServerAsync(table);
+    using (var firing = new SqlBulkCopy(c, SqlBulkCopyOptions.FireTriggers, null) { DestinationTableName = "dbo.hcmt_Fired" }) await firing.WriteToServerAsync(table);
+    Equal("10/5", $"{(int)(await new SqlCommand("SELECT COUNT(*) FROM dbo.hcmt_Fired", c).ExecuteScalarAsync())!}/{(int)(await new SqlCommand("SELECT SUM(Rows) FROM dbo.hcmt_FiredLog", c).ExecuteScalarAsync())!}", "rows loaded / rows the trigger saw");
+    await new SqlCommand("DROP TABLE dbo.hcmt_Fired; DROP TABLE dbo.hcmt_FiredLog;", c).ExecuteNonQueryAsync();
+});
+
 Case("SqlBulkCopy into sql_variant and Japanese_CI_AS varchar columns (encoded in code page 932 by the column's collation)", async () =>
 {
     using var c = Open();
