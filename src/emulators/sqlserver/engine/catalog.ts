@@ -99,6 +99,8 @@ export interface TriggerDefinition extends CatalogObjectBase {
   timing: 'AFTER' | 'INSTEAD OF';
   events: Array<'INSERT' | 'UPDATE' | 'DELETE'>;
   source: string;
+  /** DISABLE TRIGGER: kept, but not fired until ENABLE TRIGGER. */
+  disabled?: boolean;
 }
 
 export type CatalogObject = TableDefinition | ViewDefinition | ProcedureDefinition;

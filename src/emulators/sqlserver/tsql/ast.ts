@@ -144,6 +144,7 @@ export type Statement = At & (
   | { kind: 'merge'; target: ObjectName; alias?: string; source: FromItem; on: Expr; clauses: MergeClause[]; output?: OutputClause }
   | { kind: 'createTable'; name: ObjectName; columns: ColumnDefinition[]; constraints: TableConstraint[] }
   | { kind: 'createType'; name: ObjectName; table?: Statement & { kind: 'createTable' }; base?: SqlType; nullable?: boolean }
+  | { kind: 'enableTrigger'; enable: boolean; names: ObjectName[] | 'ALL'; table: ObjectName }
   | { kind: 'createTrigger'; orAlter: boolean; name: ObjectName; table: ObjectName; timing: 'AFTER' | 'INSTEAD OF'; events: TriggerEvent[]; body: Statement[]; source: string }
   | { kind: 'alterTable'; name: ObjectName; addColumns: ColumnDefinition[]; addConstraints: TableConstraint[]; dropColumns: string[]; dropConstraints: string[] }
   | { kind: 'createIndex'; unique: boolean; name: string; table: ObjectName; columns: OrderItem[] }

@@ -196,7 +196,7 @@ ELSE IF @@TRANCOUNT <> 1 THROW 50002, 'A trigger runs inside its statement''s tr
     await context.pool.request().batch('DROP TABLE dbo.hcmt_Guarded;');
   });
 
-  it('fires a bulk load\'s INSERT triggers only with FIRE_TRIGGERS, and a trigger never fires itself directly', async () => {
+  it('fires a bulk load\'s INSERT triggers only with FIRE_TRIGGERS, never a disabled trigger, and never a trigger from itself directly', async () => {
     await context.pool.request().batch(`IF OBJECT_ID('dbo.hcmt_Doubled', 'U') IS NOT NULL DROP TABLE dbo.hcmt_Doubled;
 CREATE TABLE dbo.hcmt_Doubled (Id int NULL);`);
     await context.pool.request().batch('CREATE TRIGGER dbo.hcmt_Double ON dbo.hcmt_Doubled AFTER INSERT AS INSERT INTO dbo.hcmt_Doubled SELECT Id FROM inserted;');
@@ -207,10 +207,14 @@ CREATE TABLE dbo.hcmt_Doubled (Id int NULL);`);
       await context.pool.request().bulk(table, { fireTriggers } as sql.IBulkOptions);
     };
     await load(false);
+    await context.pool.request().batch('DISABLE TRIGGER dbo.hcmt_Double ON dbo.hcmt_Doubled;');
+    assert.equal((await context.pool.request().query("SELECT is_disabled FROM sys.triggers WHERE name = 'hcmt_Double'")).recordset[0].is_disabled, true);
+    await context.pool.request().query('INSERT INTO dbo.hcmt_Doubled (Id) VALUES (4)');
+    await context.pool.request().batch('ALTER TABLE dbo.hcmt_Doubled ENABLE TRIGGER ALL;');
     await load(true);
     await context.pool.request().query('INSERT INTO dbo.hcmt_Doubled (Id) VALUES (3)');
     const rows = await context.pool.request().query('SELECT Id, COUNT(*) AS N FROM dbo.hcmt_Doubled GROUP BY Id ORDER BY Id');
-    assert.deepEqual(rows.recordset, [{ Id: 1, N: 1 }, { Id: 2, N: 2 }, { Id: 3, N: 2 }]);
+    assert.deepEqual(rows.recordset, [{ Id: 1, N: 1 }, { Id: 2, N: 2 }, { Id: 3, N: 2 }, { Id: 4, N: 1 }]);
     await context.pool.request().batch('DROP TABLE dbo.hcmt_Doubled;');
     assert.equal((await context.pool.request().query("SELECT COUNT(*) AS N FROM sys.triggers WHERE name = 'hcmt_Double'")).recordset[0].N, 0);
   });

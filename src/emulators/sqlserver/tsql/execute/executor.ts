@@ -36,7 +36,7 @@ export class CancelledError extends Error {
   }
 }
 
-const IMPLICIT_TRANSACTION_KINDS = new Set<Statement['kind']>(['alterTable', 'createIndex', 'createProcedure', 'createTable', 'createView', 'createType', 'createTrigger',
+const IMPLICIT_TRANSACTION_KINDS = new Set<Statement['kind']>(['alterTable', 'createIndex', 'createProcedure', 'createTable', 'createView', 'createType', 'createTrigger', 'enableTrigger',
   'delete', 'drop', 'insert', 'insertBulk', 'merge', 'truncate', 'update', 'beginTransaction']);
 
 /** Errors after which SQL Server adds "The statement has been terminated." */

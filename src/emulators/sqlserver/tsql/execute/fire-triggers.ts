@@ -49,7 +49,7 @@ export function triggersFor(ex: Executor, table: TableDefinition, event: Trigger
   if (table.temporary) return [];
   const active = ex.session.triggerFrames;
   const current = active[active.length - 1]?.trigger.toLowerCase();
-  return ex.session.catalog().triggersOn(table.name).filter((t) => t.timing === 'AFTER' && t.events.includes(event) && t.name.toLowerCase() !== current);
+  return ex.session.catalog().triggersOn(table.name).filter((t) => t.timing === 'AFTER' && !t.disabled && t.events.includes(event) && t.name.toLowerCase() !== current);
 }
 
 /**

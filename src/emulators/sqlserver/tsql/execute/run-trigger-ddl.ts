@@ -1,6 +1,7 @@
 /**
  * CREATE [OR ALTER] TRIGGER and DROP TRIGGER on tables (sys.triggers). DROP TABLE drops the
- * table's triggers with it. INSTEAD OF triggers are refused: the stand-in fires AFTER triggers only.
+ * table's triggers with it; ENABLE and DISABLE TRIGGER switch them. INSTEAD OF triggers are refused:
+ * the stand-in fires AFTER triggers only.
  */
 import type { Statement } from '../ast';
 import { displayName } from '../ast';
@@ -42,6 +43,25 @@ export async function runDropTrigger(ex: Executor, statement: Statement & { kind
       }
       deleteObject(ex.session.db, found.name);
     }
+  });
+}
+
+/** { ENABLE | DISABLE } TRIGGER: 3701 for a trigger that is not the table's, 1088 for an unknown table. */
+export async function runEnableTrigger(ex: Executor, statement: Statement & { kind: 'enableTrigger' }): Promise<void> {
+  const { object: tableName } = splitObjectName(statement.table, ex.session.database);
+  await ex.session.write(ex.signal, () => {
+    const catalog = ex.session.catalog();
+    const table = catalog.table(tableName);
+    if (!table) throw new SqlError(1088, `Cannot find the object "${displayName(statement.table)}" because it does not exist or you do not have permissions.`);
+    const triggers = statement.names === 'ALL' ? catalog.triggersOn(table.name) : statement.names.map((written) => {
+      const { object } = splitObjectName(written, ex.session.database);
+      const found = catalog.trigger(object);
+      if (!found || found.table.toLowerCase() !== table.name.toLowerCase()) {
+        throw new SqlError(3701, `Cannot find the trigger '${displayName(written)}', because it does not exist or you do not have permission.`, 11, 5);
+      }
+      return found;
+    });
+    for (const trigger of triggers) saveDefinition(ex.session.db, { ...trigger, disabled: !statement.enable || undefined });
   });
 }
 

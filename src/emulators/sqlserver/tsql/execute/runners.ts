@@ -14,7 +14,7 @@ import { runExec, runExecString } from './run-procedure';
 import { runInsertBulk } from './bulk-insert';
 import { runMerge } from './run-merge';
 import { runCreateType } from './run-type-ddl';
-import { runCreateTrigger } from './run-trigger-ddl';
+import { runCreateTrigger, runEnableTrigger } from './run-trigger-ddl';
 
 type Runner<K extends Statement['kind']> = (ex: Executor, statement: Statement & { kind: K }) => Promise<void>;
 
@@ -27,6 +27,7 @@ export const STATEMENT_RUNNERS: { [K in Statement['kind']]: Runner<K> } = {
   createTable: runCreateTable,
   createType: runCreateType,
   createTrigger: runCreateTrigger,
+  enableTrigger: runEnableTrigger,
   alterTable: runAlterTable,
   createIndex: runCreateIndex,
   createView: runCreateView,

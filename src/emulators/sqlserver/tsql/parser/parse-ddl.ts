@@ -9,7 +9,7 @@ import { parseExpression, parseOrderItems } from './parse-expression';
 import { parseDataType } from './parse-type';
 import { parseQuery, skipParenthesized } from './parse-query';
 import { sqlErrors } from '../sql-error';
-import { parseCreateTrigger, parseCreateType } from './parse-type-trigger';
+import { parseAlterTableTrigger, parseCreateTrigger, parseCreateType } from './parse-type-trigger';
 
 export interface StatementParser {
   (cursor: Cursor): Statement;
@@ -265,6 +265,7 @@ function parseCreateProcedure(cursor: Cursor, line: number, start: number, orAlt
 
 export function parseAlterTable(cursor: Cursor, line: number): Statement {
   const name = cursor.objectName();
+  if (cursor.isWord('ENABLE', 'DISABLE') && cursor.isWordAt(1, 'TRIGGER')) return parseAlterTableTrigger(cursor, line, name);
   const statement: Statement & { kind: 'alterTable' } = { kind: 'alterTable', line, name, addColumns: [], addConstraints: [], dropColumns: [], dropConstraints: [] };
   if (cursor.acceptWord('WITH')) cursor.expectWord('CHECK', 'NOCHECK');
   if (cursor.acceptWord('ADD')) {

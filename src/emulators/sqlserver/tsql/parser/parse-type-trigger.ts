@@ -2,7 +2,8 @@
  * CREATE TYPE (table types and alias types) and CREATE [OR ALTER] TRIGGER name ON table
  * { FOR | AFTER | INSTEAD OF } { INSERT, UPDATE, DELETE } [NOT FOR REPLICATION] AS statements —
  * DML triggers on tables, as SQL Server's CREATE TRIGGER documents them (DDL and logon triggers
- * are not read).
+ * are not read) — and { ENABLE | DISABLE } TRIGGER { name, … | ALL } ON table, also written
+ * ALTER TABLE table { ENABLE | DISABLE } TRIGGER { ALL | name, … }.
  */
 import type { Cursor } from './cursor';
 import type { ObjectName, Statement, TriggerEvent } from '../ast';
@@ -53,4 +54,28 @@ export function parseCreateType(cursor: Cursor, line: number, parseTableBody: Ta
   cursor.expectWord('AS');
   cursor.expectWord('TABLE');
   return { kind: 'createType', line, name, table: { ...parseTableBody(cursor, line, name.parts[name.parts.length - 1]), name } };
+}
+
+/** { ENABLE | DISABLE } TRIGGER { name [, …] | ALL } ON table. */
+export function parseEnableTrigger(cursor: Cursor, line: number): Statement {
+  const enable = cursor.expectWord('ENABLE', 'DISABLE') === 'ENABLE';
+  cursor.expectWord('TRIGGER');
+  const names = triggerNames(cursor);
+  cursor.expectWord('ON');
+  if (cursor.isWord('DATABASE', 'ALL')) throw sqlErrors.notSupported('DDL triggers').at(line);
+  return { kind: 'enableTrigger', line, enable, names, table: cursor.objectName() };
+}
+
+/** ALTER TABLE table { ENABLE | DISABLE } TRIGGER { ALL | name [, …] }, after the table's name. */
+export function parseAlterTableTrigger(cursor: Cursor, line: number, table: ObjectName): Statement {
+  const enable = cursor.expectWord('ENABLE', 'DISABLE') === 'ENABLE';
+  cursor.expectWord('TRIGGER');
+  return { kind: 'enableTrigger', line, enable, names: triggerNames(cursor), table };
+}
+
+function triggerNames(cursor: Cursor): ObjectName[] | 'ALL' {
+  if (cursor.acceptWord('ALL')) return 'ALL';
+  const names = [cursor.objectName()];
+  while (cursor.acceptPunct(',')) names.push(cursor.objectName());
+  return names;
 }

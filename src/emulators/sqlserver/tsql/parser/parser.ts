@@ -14,6 +14,7 @@ import { parseAlterTable, parseCreate, parseCreateBody, parseDrop } from './pars
 import { parseBegin, parseDeclare, parseExec, parseExecArguments, parseIf, parseMessageStatement, parseSet, parseTransactionEnd, parseWhile } from './parse-procedural';
 import { sqlErrors } from '../sql-error';
 import { STATEMENT_START } from './reserved-words';
+import { parseEnableTrigger } from './parse-type-trigger';
 
 export function parseBatch(text: string): Statement[] {
   const cursor = new Cursor(tokenize(text), text);
@@ -43,6 +44,7 @@ function parseStatements(cursor: Cursor, batchLevel: boolean): Statement[] {
 function isBareProcedureCall(cursor: Cursor): boolean {
   const token = cursor.peek();
   if (token.kind === 'word' && STATEMENT_START.has(token.value)) return false;
+  if (cursor.isWord('ENABLE', 'DISABLE') && cursor.isWordAt(1, 'TRIGGER')) return false;
   return cursor.isIdentifier();
 }
 
@@ -77,6 +79,9 @@ export function parseStatement(cursor: Cursor): Statement {
     case 'PRINT': case 'THROW': case 'RAISERROR': return parseMessageStatement(cursor, line);
     case 'USE': cursor.next(); return { kind: 'use', line, database: cursor.identifier(true) };
     case 'WAITFOR': return parseWaitfor(cursor, line);
+    case 'ENABLE': case 'DISABLE':
+      if (cursor.isWordAt(1, 'TRIGGER')) return parseEnableTrigger(cursor, line);
+      throw cursor.syntaxError();
     default: throw cursor.syntaxError();
   }
 }

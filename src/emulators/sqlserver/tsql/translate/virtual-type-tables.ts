@@ -72,6 +72,6 @@ export const TYPE_VIEWS: Record<string, TypeView> = {
       ['type', { name: 'char', length: 2 }], ['type_desc', { name: 'nvarchar', length: 60 }], ['create_date', DATETIME], ['modify_date', DATETIME],
       ['is_ms_shipped', BIT], ['is_disabled', BIT], ['is_not_for_replication', BIT], ['is_instead_of_trigger', BIT]],
     rows: (catalog) => catalog.triggers().map((t) => [t.name, t.objectId, 1, 'OBJECT_OR_COLUMN', catalog.table(t.table)?.objectId ?? 0, 'TR', 'SQL_TRIGGER',
-      t.createdAt, t.createdAt, 0, 0, 0, t.timing === 'INSTEAD OF' ? 1 : 0]),
+      t.createdAt, t.createdAt, 0, t.disabled ? 1 : 0, 0, t.timing === 'INSTEAD OF' ? 1 : 0]),
   },
 };
