@@ -2,8 +2,9 @@
  * Table types, table variables, table-valued parameters and triggers, through mssql/tedious as a
  * client sends them: CREATE/DROP TYPE and their errors (219, 218, 3732, 2715, 352, 10700), the
  * catalog views, DECLARE @t TABLE and DECLARE @t <type> (kept across ROLLBACK, gone with their
- * batch, filled by OUTPUT … INTO), TVPs on the wire (TDS TVPTYPE) to a procedure and to sp_executesql, AFTER triggers with
- * inserted/deleted, UPDATE() and @@ROWCOUNT, and bulk loads that fire triggers only when asked.
+ * batch, filled by OUTPUT … INTO and INSERT … EXEC), TVPs on the wire (TDS TVPTYPE) to a procedure
+ * and to sp_executesql, AFTER triggers with inserted/deleted, UPDATE() and @@ROWCOUNT, INSTEAD OF
+ * triggers, and bulk loads that fire triggers only when asked.
  */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
@@ -194,6 +195,39 @@ ELSE IF @@TRANCOUNT <> 1 THROW 50002, 'A trigger runs inside its statement''s tr
     await transaction.commit().catch(() => undefined);
     assert.deepEqual((await context.pool.request().query('SELECT Id FROM dbo.hcmt_Guarded ORDER BY Id')).recordset, [{ Id: 1 }]);
     await context.pool.request().batch('DROP TABLE dbo.hcmt_Guarded;');
+  });
+
+  it('runs INSTEAD OF triggers in the statement\'s place, with the rows it would change and no constraint checked', async () => {
+    await context.pool.request().batch(`IF OBJECT_ID('dbo.hcmt_Kids', 'U') IS NOT NULL DROP TABLE dbo.hcmt_Kids;
+IF OBJECT_ID('dbo.hcmt_Folks', 'U') IS NOT NULL DROP TABLE dbo.hcmt_Folks;
+CREATE TABLE dbo.hcmt_Folks (Id int NOT NULL PRIMARY KEY, Name nvarchar(20) NOT NULL DEFAULT N'anon');
+CREATE TABLE dbo.hcmt_Kids (Id int IDENTITY(1,1) PRIMARY KEY, FolkId int NOT NULL REFERENCES dbo.hcmt_Folks (Id));
+INSERT INTO dbo.hcmt_Folks (Id) VALUES (1), (2);
+INSERT INTO dbo.hcmt_Kids (FolkId) VALUES (1), (1), (2);`);
+    // The classic use: delete the referencing rows first, then the rows themselves (the table's own DELETE runs directly).
+    await context.pool.request().batch(`CREATE TRIGGER dbo.hcmt_FolksDelete ON dbo.hcmt_Folks INSTEAD OF DELETE AS
+BEGIN
+  DELETE FROM dbo.hcmt_Kids WHERE FolkId IN (SELECT Id FROM deleted);
+  DELETE FROM dbo.hcmt_Folks WHERE Id IN (SELECT Id FROM deleted);
+END`);
+    // Upsert: the rows an INSERT would add arrive with their defaults, duplicates included (nothing is checked before the trigger).
+    await context.pool.request().batch(`CREATE TRIGGER dbo.hcmt_FolksInsert ON dbo.hcmt_Folks INSTEAD OF INSERT AS
+BEGIN
+  UPDATE f SET Name = i.Name FROM dbo.hcmt_Folks AS f JOIN inserted AS i ON i.Id = f.Id;
+  INSERT INTO dbo.hcmt_Folks (Id, Name) SELECT DISTINCT i.Id, i.Name FROM inserted AS i WHERE NOT EXISTS (SELECT * FROM dbo.hcmt_Folks AS f WHERE f.Id = i.Id);
+END`);
+    const deleted = await context.pool.request().query('DELETE FROM dbo.hcmt_Folks WHERE Id = 1');
+    assert.deepEqual(deleted.rowsAffected.at(-1), 1);
+    await context.pool.request().query("INSERT INTO dbo.hcmt_Folks (Id, Name) VALUES (2, N'two'), (3, N'three')");
+    await context.pool.request().query('INSERT INTO dbo.hcmt_Folks (Id) VALUES (4), (4)');
+    await context.pool.request().batch(`CREATE TRIGGER dbo.hcmt_FolksUpdate ON dbo.hcmt_Folks INSTEAD OF UPDATE AS
+UPDATE f SET Name = UPPER(i.Name) FROM dbo.hcmt_Folks AS f JOIN deleted AS d ON d.Id = f.Id JOIN inserted AS i ON i.Id = d.Id;`);
+    await context.pool.request().query("UPDATE dbo.hcmt_Folks SET Name = N'x' + Name WHERE Id = 3");
+    const result = await context.pool.request().query('SELECT Id, Name FROM dbo.hcmt_Folks ORDER BY Id; SELECT COUNT(*) AS Kids FROM dbo.hcmt_Kids;');
+    assert.deepEqual(recordsets(result)[0], [{ Id: 2, Name: 'two' }, { Id: 3, Name: 'XTHREE' }, { Id: 4, Name: 'anon' }]);
+    assert.deepEqual(recordsets(result)[1], [{ Kids: 1 }]);
+    assert.equal(await errorNumber(context, 'CREATE TRIGGER dbo.hcmt_FolksInsert2 ON dbo.hcmt_Folks INSTEAD OF INSERT AS RETURN;'), 2111);
+    await context.pool.request().batch('DROP TABLE dbo.hcmt_Kids; DROP TABLE dbo.hcmt_Folks;');
   });
 
   it('fires a bulk load\'s INSERT triggers only with FIRE_TRIGGERS, never a disabled trigger, and never a trigger from itself directly', async () => {

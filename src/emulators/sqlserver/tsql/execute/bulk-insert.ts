@@ -56,6 +56,9 @@ export async function loadBulkRows(ex: Executor, columns: Array<{ name: string; 
   pending.delete(ex.session);
   if (!target) throw new SqlError(4804, 'While reading current row from host, a premature end-of-message was encountered--an incoming data stream was interrupted when the server expected to see more data. The host program may have terminated. Ensure that you are using a supported client application programming interface (API).', 21);
   const table = target.table;
+  if (target.fireTriggers && ex.session.catalog().triggersOn(table.name).some((t) => t.timing === 'INSTEAD OF' && !t.disabled && t.events.includes('INSERT'))) {
+    throw sqlErrors.notSupported('bulk loads that fire an INSTEAD OF INSERT trigger');
+  }
   checkDeclaredOrder(table, target.order, columns, rows);
   const targets = columns.map((c) => {
     const column = table.columns.find((t) => t.name.toLowerCase() === c.name.toLowerCase());

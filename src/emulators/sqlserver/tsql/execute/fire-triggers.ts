@@ -26,6 +26,8 @@ export interface TriggerFrame {
   updated: Set<string> | 'all';
   /** The trigger ran ROLLBACK: the transaction ends with the statement, and so does the batch (3609). */
   rolledBack?: boolean;
+  /** An INSTEAD OF trigger of this table: its own statements on the table run as if it had none. */
+  insteadOf?: string;
 }
 
 const parsed = new Map<string, Statement[]>();
@@ -66,7 +68,7 @@ export class TriggerFiring {
     private readonly triggers: TriggerDefinition[], private readonly updated: string[] | 'all') {
     const n = ++captureCounter;
     const pseudo = (kind: 'inserted' | 'deleted'): TableDefinition => ({
-      ...table, name: `~${kind}~${n}`, temporary: true, primaryKey: undefined, uniques: [], foreignKeys: [], checks: [], indexes: [],
+      ...table, name: `#~${kind}~${n}`, temporary: true, primaryKey: undefined, uniques: [], foreignKeys: [], checks: [], indexes: [],
       columns: table.columns.map((c) => ({ ...c, identity: undefined, defaultSource: undefined, computedSource: undefined, computedSql: undefined })),
     });
     this.inserted = pseudo('inserted');
@@ -79,14 +81,36 @@ export class TriggerFiring {
     return triggers.length === 0 ? undefined : new TriggerFiring(ex, table, event, triggers, updated);
   }
 
+  /** An INSTEAD OF trigger's firing: `fill` writes the rows the statement would change. */
+  static instead(ex: Executor, table: TableDefinition, event: TriggerEvent, trigger: TriggerDefinition, updated: string[] | 'all'): TriggerFiring {
+    return new TriggerFiring(ex, table, event, [trigger], updated);
+  }
+
+  /** Creates the empty `inserted` and `deleted` tables; `fill` writes rows into them and says how many the statement changes. */
+  fill(fill: (inserted: TableDefinition, deleted: TableDefinition) => number): void {
+    this.createTables();
+    this.changes = fill(this.inserted, this.deleted);
+  }
+
+  get changed(): number {
+    return this.changes;
+  }
+
+  private createTables(): void {
+    const list = this.table.columns.map((c) => quoteIdentifier(c.name)).join(', ');
+    for (const target of [this.inserted, this.deleted]) {
+      this.ex.session.db.exec(`CREATE TEMP TABLE ${quoteIdentifier(target.name)} AS SELECT ${list} FROM main.${quoteIdentifier(this.table.name)} WHERE 0`);
+    }
+  }
+
   capture<T extends { changes: number }>(change: () => T): T {
     const db = this.ex.session.db;
     const columns = this.table.columns.map((c) => c.name);
     const list = columns.map(quoteIdentifier).join(', ');
     const captures: string[] = [];
     // Both tables exist in every trigger; an INSERT leaves `deleted` empty, a DELETE `inserted`.
+    this.createTables();
     for (const [target, row, captured] of [[this.inserted, 'NEW', this.event !== 'DELETE'], [this.deleted, 'OLD', this.event !== 'INSERT']] as const) {
-      db.exec(`CREATE TEMP TABLE ${quoteIdentifier(target.name)} AS SELECT ${list} FROM main.${quoteIdentifier(this.table.name)} WHERE 0`);
       if (!captured) continue;
       const capture = `~capture~${target.name}`;
       db.exec(`CREATE TEMP TRIGGER ${quoteIdentifier(capture)} AFTER ${this.event} ON ${quoteIdentifier(this.table.name)} BEGIN `
@@ -105,7 +129,8 @@ export class TriggerFiring {
   async fire(): Promise<void> {
     const updated = this.updated === 'all' ? 'all' : new Set(this.updated.map((c) => c.toLowerCase()));
     for (const trigger of this.triggers) {
-      await runTrigger(this.ex, trigger, { trigger: trigger.name, inserted: this.inserted, deleted: this.deleted, updated }, this.changes);
+      const insteadOf = trigger.timing === 'INSTEAD OF' ? this.table.name : undefined;
+      await runTrigger(this.ex, trigger, { trigger: trigger.name, inserted: this.inserted, deleted: this.deleted, updated, insteadOf }, this.changes);
     }
   }
 

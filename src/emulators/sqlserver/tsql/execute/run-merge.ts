@@ -22,6 +22,7 @@ export async function runMerge(ex: Executor, statement: Statement & { kind: 'mer
   if (statement.output) throw sqlErrors.notSupported('OUTPUT on MERGE');
   const compiler = ex.compiler();
   const table = resolveTable(compiler, statement.target);
+  if (ex.session.catalog().triggersOn(table.name).some((t) => t.timing === 'INSTEAD OF' && !t.disabled)) throw sqlErrors.notSupported('MERGE into a table with INSTEAD OF triggers');
   const alias = statement.alias ?? table.name;
   const T = quoteIdentifier(table.name);
   const A = quoteIdentifier(alias);

@@ -1,7 +1,7 @@
 /**
  * CREATE [OR ALTER] TRIGGER and DROP TRIGGER on tables (sys.triggers). DROP TABLE drops the
- * table's triggers with it; ENABLE and DISABLE TRIGGER switch them. INSTEAD OF triggers are refused:
- * the stand-in fires AFTER triggers only.
+ * table's triggers with it; ENABLE and DISABLE TRIGGER switch them. A table has at most one INSTEAD OF
+ * trigger per action (2111).
  */
 import type { Statement } from '../ast';
 import { displayName } from '../ast';
@@ -12,7 +12,6 @@ import { splitObjectName } from '../translate/emit-from';
 import { SqlError, sqlErrors } from '../sql-error';
 
 export async function runCreateTrigger(ex: Executor, statement: Statement & { kind: 'createTrigger' }): Promise<void> {
-  if (statement.timing === 'INSTEAD OF') throw sqlErrors.notSupported('INSTEAD OF triggers');
   const { object: name } = splitObjectName(statement.name, ex.session.database);
   const { object: tableName } = splitObjectName(statement.table, ex.session.database);
   await ex.session.write(ex.signal, () => {
@@ -23,6 +22,13 @@ export async function runCreateTrigger(ex: Executor, statement: Statement & { ki
       throw new SqlError(8197, `The object '${displayName(statement.table)}' does not exist or is invalid for this operation.`);
     }
     const existing = catalog.trigger(name);
+    // One INSTEAD OF trigger per action and table.
+    const clash = statement.timing === 'INSTEAD OF' && catalog.triggersOn(table.name)
+      .find((t) => t.timing === 'INSTEAD OF' && t.name.toLowerCase() !== name.toLowerCase() && t.events.some((e) => statement.events.includes(e)));
+    if (clash) {
+      const event = clash.events.find((e) => statement.events.includes(e));
+      throw new SqlError(2111, `Cannot CREATE trigger '${name}' on table '${displayName(statement.table)}' because an INSTEAD OF ${event} trigger already exists on this object.`);
+    }
     if ((existing && !statement.orAlter) || catalog.object(name)) throw sqlErrors.objectExists(name);
     if (!existing && statement.orAlter && /^\s*ALTER\s/i.test(statement.source)) throw new SqlError(8197, `The object '${name}' does not exist or is invalid for this operation.`);
     saveDefinition(ex.session.db, {

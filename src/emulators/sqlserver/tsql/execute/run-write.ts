@@ -15,6 +15,7 @@ import { resultColumns } from './run-select';
 import { withTriggers } from './fire-triggers';
 import { insertOutputRows, intoTarget } from './output-into';
 import { insertFromExec } from './insert-exec';
+import { insteadOfTrigger, runInsteadOf } from './fire-instead';
 import { sqlErrors } from '../sql-error';
 
 const COMMANDS = { INSERT: CurrentCommand.Insert, UPDATE: CurrentCommand.Update, DELETE: CurrentCommand.Delete } as const;
@@ -25,6 +26,12 @@ export async function runWrite(ex: Executor, statement: Statement & { kind: 'ins
     const count = await insertFromExec(ex, statement);
     ex.session.rowCount = count;
     return ex.sink.done({ inProc: ex.inProc, rowCount: ex.session.options.nocount ? undefined : count, command: CurrentCommand.Insert });
+  }
+  const insteadOf = insteadOfTrigger(ex, statement);
+  if (insteadOf) {
+    const count = await runInsteadOf(ex, statement, insteadOf);
+    ex.session.rowCount = count;
+    return ex.sink.done({ inProc: ex.inProc, rowCount: ex.session.options.nocount ? undefined : count, command: COMMANDS[statement.kind === 'insert' ? 'INSERT' : statement.kind === 'update' ? 'UPDATE' : 'DELETE'] });
   }
   const compiler = ex.compiler();
   let compiled: CompiledWrite;

@@ -33,6 +33,11 @@ export interface CompiledWrite {
   output?: CompiledOutput;
   /** The statement writes explicit identity values (IDENTITY_INSERT ON): counters must catch up. */
   explicitIdentity: boolean;
+  /**
+   * UPDATE and DELETE: the rows they change, as a SELECT reads them — FROM table AS alias[, from]
+   * WHERE where — and UPDATE's new values by column (INSTEAD OF triggers read these instead).
+   */
+  rows?: { alias: string; from: string; where: string; values?: Map<string, string> };
 }
 
 export function resolveTable(compiler: QueryCompiler, name: { parts: string[]; line: number }): TableDefinition {
@@ -149,6 +154,7 @@ export function compileUpdate(statement: Statement & { kind: 'update' }, compile
   const from = others.length ? compileFrom(others, compiler, undefined) : { sql: '', sources: [] };
   const scope = new Scope([tableSource(table, alias, alias, alias !== table.name), ...from.sources]);
   const ctx = compiler.expressionContext(scope);
+  const values = new Map<string, string>();
   const assignments = statement.sets.map((set) => {
     if (set.variable) throw sqlErrors.notSupported('assigning variables in UPDATE … SET');
     const target = column(table, set.column![set.column!.length - 1]);
@@ -156,9 +162,14 @@ export function compileUpdate(statement: Statement & { kind: 'update' }, compile
     if (target.type.name === 'rowversion') throw new SqlError(272, 'Cannot update a timestamp column.');
     if (target.computedSource) throw new SqlError(271, `The column "${target.name}" cannot be modified because it is either a computed column or is the result of a UNION operator.`);
     const expr: Expr = set.op === '=' ? set.expr : { kind: 'binary', op: set.op.slice(0, -1), left: { kind: 'column', parts: [alias, target.name], line: statement.line }, right: set.expr };
-    return `${quoteIdentifier(target.name)} = ${storeAs(emitExpression(expr, ctx), target)}`;
+    const value = storeAs(emitExpression(expr, ctx), target);
+    values.set(target.name, value);
+    return `${quoteIdentifier(target.name)} = ${value}`;
   });
-  for (const rv of table.columns.filter((c) => c.type.name === 'rowversion')) assignments.push(`${quoteIdentifier(rv.name)} = hcm_rowversion()`);
+  for (const rv of table.columns.filter((c) => c.type.name === 'rowversion')) {
+    values.set(rv.name, 'hcm_rowversion()');
+    assignments.push(`${quoteIdentifier(rv.name)} = hcm_rowversion()`);
+  }
   const filter = whereSql(statement.where, conditions, ctx);
   const topFilter = topSql(statement.top, table, alias, from.sql, filter, compiler);
   let sql = `UPDATE ${quoteIdentifier(table.name)} AS ${quoteIdentifier(alias)} SET ${assignments.join(', ')}`;
@@ -167,7 +178,7 @@ export function compileUpdate(statement: Statement & { kind: 'update' }, compile
   if (where) sql += ` WHERE ${where}`;
   const output = statement.output ? compileOutput(statement.output, table, compiler, { inserted: true, deleted: true, beforeFrom: { alias, fromSql: from.sql, where } }) : undefined;
   if (output) sql += returningSql(output.returning);
-  return { kind: 'UPDATE', table, sql, params: compiler.params, output: output?.compiled, explicitIdentity: false };
+  return { kind: 'UPDATE', table, sql, params: compiler.params, output: output?.compiled, explicitIdentity: false, rows: { alias, from: from.sql, where, values } };
 }
 
 export function compileDelete(statement: Statement & { kind: 'delete' }, compiler: QueryCompiler): CompiledWrite {
@@ -186,7 +197,8 @@ export function compileDelete(statement: Statement & { kind: 'delete' }, compile
   if (where) sql += ` WHERE ${where}`;
   const output = statement.output ? compileOutput(statement.output, table, compiler, { inserted: false, deleted: true }) : undefined;
   if (output) sql += returningSql(output.returning);
-  return { kind: 'DELETE', table, sql, params: compiler.params, output: output?.compiled, explicitIdentity: false };
+  const rows = from.sql || statement.top ? { alias: table.name, from: '', where } : { alias, from: '', where };
+  return { kind: 'DELETE', table, sql, params: compiler.params, output: output?.compiled, explicitIdentity: false, rows };
 }
 
 function whereSql(where: Expr | undefined, conditions: Expr[], ctx: ReturnType<QueryCompiler['expressionContext']>): string {
