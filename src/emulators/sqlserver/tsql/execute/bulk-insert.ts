@@ -1,7 +1,7 @@
 /**
  * Bulk copy (mssql's Table + request.bulk): the client first sends `INSERT BULK table (columns)`,
  * which names the target, then a BULK_LOAD message with the rows (MS-TDS 2.2.6.1). The rows go
- * in through one prepared INSERT inside one write, with identity, rowversion and defaults filled
+ * in through one prepared INSERT inside one write statement (locks as for INSERT), with identity, rowversion and defaults filled
  * in as for any INSERT and the same constraint errors.
  */
 import type { Statement } from '../ast';
@@ -66,7 +66,7 @@ export async function loadBulkRows(ex: Executor, columns: Array<{ name: string; 
   const implicit = table.columns.filter((c) => !c.computedSource && !targets.some((t) => t.column === c) && (c.identity || c.type.name === 'rowversion' || c.defaultSource));
   const names = [...targets.map((t) => t.column), ...implicit].map((c) => quoteIdentifier(c.name)).join(', ');
   const sql = `INSERT INTO ${quoteIdentifier(table.name)} (${names}) VALUES (${[...values, ...implicit.map((c) => defaultValueSql(table, c, ctx))].join(', ')})`;
-  const count = await ex.session.write(ex.signal, () => {
+  const count = await ex.session.write(ex.signal, { kind: 'insert', table }, () => {
     prepareIdentity(ex.session, table);
     for (const row of rows) {
       current = row;

@@ -17,8 +17,7 @@ import { prepareIdentity, keepIdentity } from './run-write';
 import { SqlError, sqlErrors } from '../sql-error';
 import type { CatalogColumn, TableDefinition } from '../../engine/catalog';
 
-export async function runMerge(ex: Executor, statement: Statement & { kind: 'merge' }): Promise<void> {
-  if (statement.output) throw sqlErrors.notSupported('OUTPUT on MERGE');
+function compileMerge(ex: Executor, statement: Statement & { kind: 'merge' }) {
   const compiler = ex.compiler();
   const table = resolveTable(compiler, statement.target);
   const alias = statement.alias ?? table.name;
@@ -52,7 +51,17 @@ export async function runMerge(ex: Executor, statement: Statement & { kind: 'mer
     if (!bySource && clause.condition) handled.push(`(${condition})`);
     statements.push(bySource ? bySourceSql(clause, T, A, matchedExists, condition, ctx, table) : matchedSql(clause, T, A, source.sql, on, condition + earlier, ctx, table));
   }
-  const changes = await ex.session.write(ex.signal, () => {
+  return { compiler, table, ctx, T, statements, insertColumns, insertSnapshot };
+}
+
+export async function runMerge(ex: Executor, statement: Statement & { kind: 'merge' }): Promise<void> {
+  if (statement.output) throw sqlErrors.notSupported('OUTPUT on MERGE');
+  // Translated before the lock wait (errors first) and again if before-images came or went meanwhile.
+  let merge = compileMerge(ex, statement);
+  const epoch = ex.session.store.images.epoch;
+  const changes = await ex.session.write(ex.signal, { kind: 'update', table: merge.table }, () => {
+    if (ex.session.store.images.epoch !== epoch) merge = compileMerge(ex, statement);
+    const { compiler, table, ctx, T, statements, insertColumns, insertSnapshot } = merge;
     let total = 0;
     const run = (text: string) => {
       const { statement: prepared, values } = ex.session.bind(text, compiler.params);

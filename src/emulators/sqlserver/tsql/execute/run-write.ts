@@ -1,5 +1,5 @@
 /**
- * INSERT, UPDATE, DELETE: translated, then run under the write lock (see SqlSession.write). An
+ * INSERT, UPDATE, DELETE: translated, then run under the statement's locks (see SqlSession.write). An
  * INSERT into a table with IDENTITY first brings the table's identity counter level with the
  * table; OUTPUT rows come back as a result set after the change is done.
  */
@@ -15,15 +15,25 @@ import { resultColumns } from './run-select';
 
 const COMMANDS = { INSERT: CurrentCommand.Insert, UPDATE: CurrentCommand.Update, DELETE: CurrentCommand.Delete } as const;
 
-export async function runWrite(ex: Executor, statement: Statement & { kind: 'insert' | 'update' | 'delete' }): Promise<void> {
+function compileWrite(ex: Executor, statement: Statement & { kind: 'insert' | 'update' | 'delete' }): CompiledWrite {
   const compiler = ex.compiler();
-  let compiled: CompiledWrite;
   if (statement.kind === 'insert') {
-    compiled = compileInsert(statement, compiler, (table) => ex.session.options.identityInsert?.toLowerCase() === table.toLowerCase());
-  } else if (statement.kind === 'update') compiled = compileUpdate(statement, compiler);
-  else compiled = compileDelete(statement, compiler);
+    return compileInsert(statement, compiler, (table) => ex.session.options.identityInsert?.toLowerCase() === table.toLowerCase());
+  }
+  if (statement.kind === 'update') return compileUpdate(statement, compiler);
+  return compileDelete(statement, compiler);
+}
+
+export async function runWrite(ex: Executor, statement: Statement & { kind: 'insert' | 'update' | 'delete' }): Promise<void> {
+  // Translated first, so a bad statement fails before it waits for a lock; translated again if
+  // a wait let another transaction's before-images come or go (its reads name them).
+  let compiled = compileWrite(ex, statement);
+  const epoch = ex.session.store.images.epoch;
   ex.session.pendingIdentity = null;
-  const result = await ex.session.write(ex.signal, () => execute(ex.session, compiled), !!compiled.table.temporary);
+  const result = await ex.session.write(ex.signal, { kind: statement.kind, table: compiled.table }, () => {
+    if (ex.session.store.images.epoch !== epoch) compiled = compileWrite(ex, statement);
+    return execute(ex.session, compiled);
+  });
   keepIdentity(ex.session);
   ex.session.rowCount = result.changes;
   const count = ex.session.options.nocount ? undefined : result.changes;

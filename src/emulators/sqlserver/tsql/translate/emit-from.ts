@@ -12,6 +12,8 @@ import { Scope, Source, SourceColumn } from './scope';
 import { virtualTable } from './virtual-tables';
 import { positionalName, QueryCompiler } from './emit-query';
 import { emitExpression } from './emit-expression';
+import { parseBatch } from '../parser/parser';
+import type { ViewDefinition } from '../../engine/catalog';
 
 export interface CompiledFrom {
   sql: string;
@@ -105,6 +107,20 @@ function compileTable(name: ObjectName, alias: string | undefined, compiler: Que
   const columns = definition.columns.map((c) => ({
     name: c.name, type: c.type, nullable: c.nullable, identity: !!c.identity, readOnly: !!c.computedSource || c.type.name === 'rowversion',
   }));
+  if (definition.kind === 'view' && tc.readsImages) {
+    // The SQLite view would read the tables themselves, which may hold another session's
+    // uncommitted rows; translated here, its tables resolve to their before-images.
+    const compiled = viewQuery(definition, compiler);
+    sources.push(source(columns.map((c, i) => ({ ...c, sqlName: positionalName(i) })), definition.name));
+    return `(${compiled}) AS ${quoteIdentifier(exposed)}`;
+  }
   sources.push(source(columns, definition.name));
-  return `${quoteIdentifier(definition.name)} AS ${quoteIdentifier(exposed)}`;
+  const image = definition.kind === 'table' && !definition.temporary ? tc.beforeImage?.(definition.name) : undefined;
+  return `${quoteIdentifier(image ?? definition.name)} AS ${quoteIdentifier(exposed)}`;
+}
+
+function viewQuery(view: ViewDefinition, compiler: QueryCompiler): string {
+  const [statement] = parseBatch(view.source);
+  if (statement?.kind !== 'createView') throw sqlErrors.invalidObjectName(view.name);
+  return compiler.compile(statement.query, undefined, true).sql;
 }
