@@ -8,7 +8,6 @@
 import { randomBytes } from 'node:crypto';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-loader';
 import type { StandInDatabase } from './database';
-import { META_TABLE } from './catalog';
 import type { Catalog, ProcedureDefinition, TableDefinition } from './catalog';
 import { registerFunctions } from './functions/register';
 import { VariableFrames } from './variables';
