@@ -18,12 +18,17 @@ export interface LoggerOptions {
   level?: string;
   /** Also write to stdout (default true). */
   stdout?: boolean;
+  /**
+   * Write to stderr instead of stdout: for commands whose stdout is their output (hcm relay and
+   * hcm sqlserver print configuration strings there, for scripts to read).
+   */
+  toStderr?: boolean;
 }
 
 export function createLogger(options: LoggerOptions): Logger {
   const level = options.level ?? process.env.HCM_LOG_LEVEL ?? 'info';
   const streams: pino.StreamEntry[] = [];
-  if (options.stdout !== false) streams.push({ level: level as pino.Level, stream: process.stdout });
+  if (options.stdout !== false) streams.push({ level: level as pino.Level, stream: options.toStderr ? process.stderr : process.stdout });
   if (options.logDir) {
     fs.mkdirSync(options.logDir, { recursive: true, mode: 0o700 });
     const file = pino.destination({ dest: path.join(options.logDir, `${options.name}.log`), sync: true, mkdir: true });

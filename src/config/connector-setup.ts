@@ -21,18 +21,27 @@ export function findConnectorFor(manifest: Manifest, target: HybridConnectionStr
   return manifest.connectors.find((c) => sameHybridConnection(toHybridConnectionString(c.hybridConnection), target));
 }
 
+export interface ConnectorPortChoice {
+  /** Whether a port is free on this host (default: any port is). */
+  isPortFree?: (port: number) => Promise<boolean>;
+  /** The connector site's port, when the user chose one (`hcm setup --port`); else the next free from 6569. */
+  port?: number;
+}
+
 /**
  * Applies a setup to a copy of `manifest`. `settings` holds only what the user gave: a new connector
- * gets the defaults for the rest, an existing one keeps its current values.
+ * gets the defaults for the rest, an existing one keeps its current values (and its port, unless
+ * another is chosen).
  */
 export async function applyConnectorSetup(
   manifest: Manifest,
   hybridConnection: HybridConnectionString,
   settings: Partial<SqlConnectorSettings>,
-  isPortFree?: (port: number) => Promise<boolean>,
+  ports: ConnectorPortChoice = {},
 ): Promise<ConnectorSetupResult> {
   const next = structuredClone(manifest);
   const existing = findConnectorFor(next, hybridConnection);
+  if (ports.port !== undefined && ports.port !== existing?.port) await checkChosenPort(next, ports.port, ports.isPortFree);
   const base = existing ? existing.settings : {};
   const merged = mergeSettings(base, settings);
   const problems = new FieldErrors();
@@ -46,17 +55,27 @@ export async function applyConnectorSetup(
     existing.hybridConnection = { ...toStoredHybridConnection(hybridConnection), entityPath: existing.hybridConnection.entityPath };
     if (trustedCertificate !== undefined) existing.hybridConnection.trustedCertificate = trustedCertificate;
     existing.settings = validSettings!;
+    if (ports.port !== undefined) existing.port = ports.port;
     return { manifest: next, connector: existing, created: false, changed: canonicalJson(existing) !== before };
   }
   const connector: ConnectorEntry = {
     ...connectorNames(nextConnectorNumber(next)),
-    port: await nextConnectorPort(next, isPortFree),
+    port: ports.port ?? (await nextConnectorPort(next, ports.isPortFree)),
     kind: 'sql',
     hybridConnection: toStoredHybridConnection(hybridConnection),
     settings: validSettings!,
   };
   next.connectors.push(connector);
   return { manifest: next, connector, created: true, changed: true };
+}
+
+/** A chosen site port must be neither the listener's nor another connector's, and free on this host. */
+async function checkChosenPort(manifest: Manifest, port: number, isPortFree?: (port: number) => Promise<boolean>): Promise<void> {
+  const problems = new FieldErrors();
+  const holder = manifest.listener.port === port ? 'the listener' : manifest.connectors.find((c) => c.port === port)?.site;
+  if (holder !== undefined) problems.add('port', `${port} is already ${holder}'s; choose another`);
+  else if (isPortFree && !(await isPortFree(port))) problems.add('port', `${port} is in use on this machine; choose another or stop what holds it`);
+  problems.throwIfAny('The connector site');
 }
 
 /** Port and instance exclude each other: giving one drops the other from the stored settings. */

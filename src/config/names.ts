@@ -2,6 +2,7 @@
  * Names and ports for new connectors: MicrosoftSqlConnector_nnn / HybridAppPoolnnn with the
  * lowest free nnn, and the lowest free port from 6569 upward.
  */
+import fs from 'node:fs';
 import net from 'node:net';
 import { CONNECTOR_APP_POOL_PREFIX, CONNECTOR_SITE_PREFIX, FIRST_CONNECTOR_PORT, Manifest } from './manifest';
 
@@ -37,14 +38,34 @@ export function isLoopbackPortFree(port: number): Promise<boolean> {
   });
 }
 
-/** A port that was free on 127.0.0.1 a moment ago (for sites that must be told their port up front). */
-export function anyFreeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
+const LOWEST_CHOSEN_PORT = 20_000;
+const handedOut = new Set<number>();
+
+/** Where the kernel's port-0 binds start (net.ipv4.ip_local_port_range); IANA's 49152 elsewhere. */
+function ephemeralRangeStart(): number {
+  try {
+    const [low] = fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (Number.isInteger(low) && low > LOWEST_CHOSEN_PORT + 1_000) return low;
+  } catch {
+    // Not Linux: Windows and macOS give port-0 binds IANA's dynamic range.
+  }
+  return 49_152;
+}
+
+/**
+ * A port free on 127.0.0.1 now, for a site that must be told its port before it binds (a "0 = any
+ * free port" option) or a server that will restart on it. It comes from below the kernel's
+ * ephemeral range, so no port-0 bind of another program can take it in the meantime: a port-0
+ * port, once released, is handed to the next port-0 bind, and then the site fails with EADDRINUSE
+ * or, worse, a client reaches the wrong server. Never the same port twice in one process.
+ */
+export async function anyFreeLoopbackPort(): Promise<number> {
+  const end = ephemeralRangeStart();
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const port = LOWEST_CHOSEN_PORT + Math.floor(Math.random() * (end - LOWEST_CHOSEN_PORT));
+    if (handedOut.has(port) || !(await isLoopbackPortFree(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error(`No free loopback port between ${LOWEST_CHOSEN_PORT} and ${end - 1} after 100 tries.`);
 }

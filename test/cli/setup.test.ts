@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { manifestPath, readManifest } from '../../src/config/manifest-store';
+import { anyFreeLoopbackPort } from '../../src/config/names';
 import { runHcm } from './run-hcm';
 
 const PRIMARY = 'UHJpbWFyeUtleUZvclRlc3RzT25seU5vdEFSZWFsT25lMTI=';
@@ -98,6 +99,40 @@ describe('hcm setup', () => {
       assert.equal(fs.readFileSync(manifestPath(home), 'utf8'), before);
     });
   }
+
+  it('takes a chosen site port with --port, keeps it on update, and refuses one taken by the listener, another connector or this machine', async (t) => {
+    const home = tempHome();
+    const chosen = await anyFreeLoopbackPort();
+    const first = await runHcm(['setup', '--home', home, '--config-string', configString(PRIMARY), '--port', String(chosen), '--json']);
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(JSON.parse(first.stdout).port, chosen);
+    const kept = await runHcm(['setup', '--home', home, '--config-string', configString(SECONDARY), '--json']);
+    assert.equal(JSON.parse(kept.stdout).port, chosen, 'an update without --port keeps the port');
+
+    const listenerPort = readManifest(home).listener.port;
+    const refused = async (port: number, why: RegExp) => {
+      const before = fs.readFileSync(manifestPath(home), 'utf8');
+      const run = await runHcm(['setup', '--home', home, '--config-string', configString(PRIMARY, 'sql-other'), '--port', String(port)]);
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(run.stderr, why);
+      assert.equal(fs.readFileSync(manifestPath(home), 'utf8'), before, 'nothing changed');
+    };
+    await refused(listenerPort, new RegExp(`port ${listenerPort} is already the listener's`));
+    await refused(chosen, new RegExp(`port ${chosen} is already MicrosoftSqlConnector_001's`));
+    const busy = await anyFreeLoopbackPort();
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(busy, '127.0.0.1', resolve));
+    t.after(() => blocker.close());
+    await refused(busy, new RegExp(`port ${busy} is in use on this machine`));
+    const bad = await runHcm(['setup', '--home', home, '--config-string', configString(PRIMARY, 'sql-other'), '--port', '70000']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--port/);
+
+    const moved = await anyFreeLoopbackPort();
+    const update = await runHcm(['setup', '--home', home, '--config-string', configString(PRIMARY), '--port', String(moved), '--json']);
+    assert.deepEqual([JSON.parse(update.stdout).port, JSON.parse(update.stdout).changed], [moved, true]);
+    assert.equal(readManifest(home).connectors[0].port, moved);
+  });
 
   it('fails with exit 1 and a reason when the manifest folder cannot be created', async () => {
     const root = tempHome();

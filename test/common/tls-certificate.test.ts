@@ -4,11 +4,14 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { loadOrCreateTlsIdentity } from '../../src/common/tls-certificate';
 
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hcm-cert-'));
+after(() => fs.rmSync(root, { recursive: true, force: true }));
+
 function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'hcm-cert-'));
+  return fs.mkdtempSync(path.join(root, 'case-'));
 }
 
 async function fetchOver(identityCert: string, key: string, trusted: string, host: string): Promise<string> {

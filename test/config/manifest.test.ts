@@ -131,10 +131,11 @@ describe('updateManifest', () => {
   it('skips the write when nothing changed', async () => {
     const home = tempHome();
     writeManifest(home, sampleManifest());
-    const before = fs.statSync(manifestPath(home)).mtimeMs;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Dated an hour back, so that any write, however soon, would change the time.
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    fs.utimesSync(manifestPath(home), anHourAgo, anHourAgo);
     await updateManifest(home, (current) => current);
-    assert.equal(fs.statSync(manifestPath(home)).mtimeMs, before);
+    assert.equal(fs.statSync(manifestPath(home)).mtimeMs, anHourAgo.getTime());
   });
 
   it('leaves the manifest untouched when the change throws', async () => {

@@ -14,6 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import sql from 'mssql';
 import { Chain, DEMO_HYBRID_CONNECTION, startChain } from '../../src/cli/demo-chain';
 import { getJson } from '../../src/cli/http-get';
+import { anyFreeLoopbackPort } from '../../src/config/names';
 import { DEMO_DATABASE, DEMO_LOGIN } from '../../src/emulators/sqlserver';
 import { RawRequest, Target, directTarget, relayTarget } from './chain-client';
 import { Load, Outcome, summary } from './load';
@@ -43,7 +44,8 @@ describe('faults under load: SQL Server, relay and connector killed', () => {
     // HCM_FAULTS_LOG=1 shows the sites' errors (the log has the cause of any 500).
     const debug = process.env.HCM_FAULTS_LOG === '1';
     chain = await startChain({
-      home, relayPort: 0, sqlPort: 0, listenerPort: 0, connectorPort: 0,
+      // The relay and the stand-in restart on their ports: ports no port-0 bind can take meanwhile.
+      home, relayPort: await anyFreeLoopbackPort(), sqlPort: await anyFreeLoopbackPort(), listenerPort: 0, connectorPort: 0,
       siteEnv: { HCM_LOG_LEVEL: debug ? 'error' : 'silent' }, onSiteLine: debug ? (line) => console.log(`# ${line}`) : undefined,
     });
     direct = directTarget(chain.connector.port);

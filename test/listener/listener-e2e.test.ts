@@ -9,7 +9,8 @@ import type { RelayEmulator } from '../../src/emulators/relay';
 import { ListenerService } from '../../src/listener/listener-service';
 import { ListenerSettings } from '../../src/listener/settings';
 import { connectUri, createHybridConnectionToken } from '../../src/relay/uris';
-import { Context, closeHttpServer, manifestWith, sendThroughRelay, startConnector, startRelay, TestConnector, waitFor } from '../relay/relay-fixtures';
+import { Context, manifestWith, sendThroughRelay, startConnector, startRelay, TestConnector, waitFor } from '../relay/relay-fixtures';
+import { anyFreeLoopbackPort } from '../../src/config/names';
 
 const SITE = 'MicrosoftAzureBizTalkHybridListener';
 
@@ -99,9 +100,9 @@ describe('listener end to end through the relay emulator', { concurrency: true }
 
   it('answers 502 ConnectorUnreachable JSON when the connector is down', async (t) => {
     const relay = await startRelay(t, ['sql-orders']);
-    const connector = await echoConnector(t);
-    const service = await startService(t, relay, [['sql-orders', connector]]);
-    await closeHttpServer(connector.server);
+    // A port nothing listens on and no other test's port-0 server can get (a closed connector's
+    // port could be handed to another test's server a moment later).
+    const service = await startService(t, relay, [['sql-orders', await anyFreeLoopbackPort()]]);
     const response = await sendThroughRelay(relay, 'sql-orders', { suffix: '/tables', headers: { 'x-correlation-id': 'down-1' } });
     assert.equal(response.status, 502);
     assert.match(String(response.headers['content-type']), /application\/json/);
@@ -163,7 +164,8 @@ describe('listener end to end through the relay emulator', { concurrency: true }
   });
 
   it('goes Reconnecting when the relay stops and Connected again when it restarts, then serves calls', async (t) => {
-    const relay = await startRelay(t, ['sql-orders']);
+    // Restarted on the same port: one that no port-0 bind can take while the relay is down.
+    const relay = await startRelay(t, ['sql-orders'], { port: await anyFreeLoopbackPort() });
     const connector = await echoConnector(t);
     const service = await startService(t, relay, [['sql-orders', connector]]);
     const seen: string[] = [];

@@ -12,6 +12,7 @@ import { ListenerService } from '../../src/listener/listener-service';
 import { createLocalSurface } from '../../src/listener/local-surface';
 import type { ListenerSettings } from '../../src/listener/settings';
 import { Context, manifestWith, sendThroughRelay, startConnector, startRelay, TestConnector, waitFor } from '../relay/relay-fixtures';
+import { anyFreeLoopbackPort } from '../../src/config/names';
 import { metricTypes, sampleValue } from '../common/prometheus-text';
 
 const SITE = 'MicrosoftAzureBizTalkHybridListener';
@@ -35,7 +36,7 @@ const hc = { hybrid_connection: 'sql-orders', site: SITE };
 
 describe('listener metrics', () => {
   it('counts calls by status, their duration and bytes each way, the state, and a reconnect', async (t) => {
-    const relay = await startRelay(t, ['sql-orders']);
+    const relay = await startRelay(t, ['sql-orders'], { port: await anyFreeLoopbackPort() });
     const connector = await startConnector(t, (request, response) => {
       response.writeHead(request.url.startsWith('/missing') ? 404 : 200);
       response.end('x'.repeat(1000));

@@ -9,8 +9,8 @@ import request from 'supertest';
 import { ListenerService } from '../../src/listener/listener-service';
 import { createLocalSurface } from '../../src/listener/local-surface';
 import { renderStatusPage } from '../../src/listener/status-page';
-import { DEV_PRIMARY_KEY } from '../../src/emulators/relay';
-import { manifestWith, startConnector, startRelay, waitFor } from '../relay/relay-fixtures';
+import { manifestWith, relayPrimaryKey, startConnector, startRelay, waitFor } from '../relay/relay-fixtures';
+import { anyFreeLoopbackPort } from '../../src/config/names';
 
 describe('listener local surface', () => {
   it('reports each hybrid connection on /status, / and /warmup', async (t) => {
@@ -19,7 +19,7 @@ describe('listener local surface', () => {
     const service = new ListenerService({ siteName: 'MicrosoftAzureBizTalkHybridListener' });
     t.after(() => service.shutdown(0));
     const wrong = relay.connectionString('orders').replace('EntityPath=orders', 'EntityPath=missing');
-    service.apply(manifestWith([{ connectionString: relay.connectionString('orders'), port: connector.port }, { connectionString: wrong, port: connector.port + 1 }]));
+    service.apply(manifestWith([{ connectionString: relay.connectionString('orders'), port: connector.port }, { connectionString: wrong, port: await anyFreeLoopbackPort() }]));
     await waitFor('one Connected, one Failed', () => service.status().map((entry) => entry.state).join() === 'Failed,Connected');
     const app = http.createServer(createLocalSurface({ siteName: 'MicrosoftAzureBizTalkHybridListener', service }));
 
@@ -35,12 +35,12 @@ describe('listener local surface', () => {
     assert.ok(!Number.isNaN(Date.parse(orders.since)));
     assert.equal(missing.state, 'Failed');
     assert.match(missing.lastError, /404/);
-    assert.ok(!JSON.stringify(status.body).includes(DEV_PRIMARY_KEY), 'no key in /status');
+    assert.ok(!JSON.stringify(status.body).includes(relayPrimaryKey(relay)), 'no key in /status');
 
     const page = await request(app).get('/').expect(200).expect('content-type', /text\/html/);
     assert.match(page.text, /data-name="orders" data-state="Connected"/);
     assert.match(page.text, /data-name="missing" data-state="Failed"/);
-    assert.ok(!page.text.includes(DEV_PRIMARY_KEY));
+    assert.ok(!page.text.includes(relayPrimaryKey(relay)));
 
     const warm = await request(app).get('/warmup').expect(200);
     assert.deepEqual(warm.body, { status: 'warm', hybridConnections: 2 });

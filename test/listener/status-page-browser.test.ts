@@ -15,6 +15,7 @@ import { Browser, chromium } from 'playwright-core';
 import { ListenerService } from '../../src/listener/listener-service';
 import { createLocalSurface } from '../../src/listener/local-surface';
 import { manifestWith, sendThroughRelay, startConnector, startRelay, waitFor } from '../relay/relay-fixtures';
+import { anyFreeLoopbackPort } from '../../src/config/names';
 
 const CHROMIUM = process.env.HCM_CHROMIUM;
 const RESULTS = path.resolve(__dirname, '..', '..', '..', 'test-results');
@@ -37,7 +38,7 @@ describe('status page in headless Chromium', () => {
     const service = new ListenerService({ siteName: SITE });
     t.after(() => service.shutdown(0));
     const missing = relay.connectionString('sql-orders').replace('EntityPath=sql-orders', 'EntityPath=sql-missing');
-    service.apply(manifestWith([{ connectionString: relay.connectionString('sql-orders'), port: connector.port }, { connectionString: missing, port: connector.port + 1 }]));
+    service.apply(manifestWith([{ connectionString: relay.connectionString('sql-orders'), port: connector.port }, { connectionString: missing, port: await anyFreeLoopbackPort() }]));
     await waitFor('one Connected, one Failed', () => service.status().map((entry) => entry.state).join() === 'Failed,Connected');
 
     const server = http.createServer(createLocalSurface({ siteName: SITE, service }));
@@ -78,7 +79,7 @@ describe('status page in headless Chromium', () => {
     const service = new ListenerService({ siteName: SITE, settings: { listenerCountPollMs: 100 } });
     t.after(() => service.shutdown(0));
     const missing = relay.connectionString('sql-orders').replace('EntityPath=sql-orders', 'EntityPath=sql-missing');
-    service.apply(manifestWith([{ connectionString: relay.connectionString('sql-orders'), port: connector.port }, { connectionString: missing, port: connector.port + 1 }]));
+    service.apply(manifestWith([{ connectionString: relay.connectionString('sql-orders'), port: connector.port }, { connectionString: missing, port: await anyFreeLoopbackPort() }]));
     await waitFor('one Connected, one Failed', () => service.status().map((entry) => entry.state).join() === 'Failed,Connected');
     await waitFor('the relay to report one listener', () => service.status().find((entry) => entry.name === 'sql-orders')?.listeners === 1);
     assert.equal((await sendThroughRelay(relay, 'sql-orders', { suffix: '/tables' })).status, 200);

@@ -3,6 +3,7 @@
  * HTTP "connector" servers on port 0, an HTTP sender through the relay, a polling helper, and a
  * manifest writer. Everything registers its own cleanup with the test context.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -17,13 +18,27 @@ import { ROOT_RULE_NAME, DEV_PRIMARY_KEY } from '../../src/emulators/relay';
 
 export type Context = Pick<TestContext, 'after'>;
 
+/** The root rule's primary key of each relay startRelay made (each has its own; see below). */
+const primaryKeys = new WeakMap<RelayEmulator, string>();
+
+/**
+ * The real relay emulator on port 0 (or options.port), with root keys of its own: a listener from
+ * another test that reconnects to this port after its own relay closed is refused, not served.
+ */
 export async function startRelay(t: Context, names: string[], options: RelayEmulatorOptions = {}): Promise<RelayEmulator> {
-  const relay = new RelayEmulator({ port: 0, hybridConnections: names.map((name) => ({ name })), ...options });
+  const rootKeys = { primaryKey: randomBytes(32).toString('base64'), secondaryKey: randomBytes(32).toString('base64') };
+  const relay = new RelayEmulator({ port: 0, hybridConnections: names.map((name) => ({ name })), rootKeys, ...options });
+  primaryKeys.set(relay, options.rootKeys?.primaryKey ?? rootKeys.primaryKey);
   await relay.start();
   t.after(async () => {
     if (relay.status === 'Running') await relay.close();
   });
   return relay;
+}
+
+/** The primary key of the root rule: the relay's own when startRelay made it, else the development key. */
+export function relayPrimaryKey(relay: RelayEmulator): string {
+  return primaryKeys.get(relay) ?? DEV_PRIMARY_KEY;
 }
 
 export function connectionFor(relay: RelayEmulator, name: string, keyType: 'primary' | 'secondary' = 'primary'): HybridConnectionString {
@@ -85,7 +100,7 @@ export interface SendOptions {
   headers?: http.OutgoingHttpHeaders;
   body?: Buffer | string;
   agent?: http.Agent;
-  /** The root rule's key to sign the Send token with (default: the development primary key). */
+  /** The root rule's key to sign the Send token with (default: the relay's primary key). */
   key?: string;
 }
 
@@ -93,7 +108,7 @@ export interface SendOptions {
 export function sendThroughRelay(relay: RelayEmulator, name: string, options: SendOptions = {}): Promise<RelayResponse> {
   const target = { namespace: '127.0.0.1', port: relay.address().port, entityPath: name, emulator: true };
   const url = new URL(httpUri(target, options.suffix ?? ''));
-  const token = createHybridConnectionToken(target, ROOT_RULE_NAME, options.key ?? DEV_PRIMARY_KEY);
+  const token = createHybridConnectionToken(target, ROOT_RULE_NAME, options.key ?? relayPrimaryKey(relay));
   const body = options.body === undefined ? undefined : Buffer.from(options.body);
   return new Promise((resolve, reject) => {
     const request = http.request(

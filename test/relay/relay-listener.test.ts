@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { RelayListener, RelayListenerOptions, RelayConnectionState } from '../../src/relay/relay-listener';
 import type { RelayedCall } from '../../src/relay/relayed-call';
 import { Context, connectionFor, relayListenerSockets, sendThroughRelay, startRelay, waitFor } from './relay-fixtures';
+import { anyFreeLoopbackPort } from '../../src/config/names';
 
 /** Answers every call with what it saw, as JSON. */
 function echo(call: RelayedCall): void {
@@ -80,7 +81,7 @@ describe('relay listener against the relay emulator', { concurrency: true }, () 
   });
 
   it('goes Reconnecting when the relay stops and Connected again when it restarts on the same port', async (t) => {
-    const relay = await startRelay(t, ['orders']);
+    const relay = await startRelay(t, ['orders'], { port: await anyFreeLoopbackPort() });
     const listener = startListener(t, { connection: connectionFor(relay, 'orders') });
     await waitFor('Connected', () => listener.state === 'Connected');
     const states = recordStates(listener);
@@ -95,7 +96,7 @@ describe('relay listener against the relay emulator', { concurrency: true }, () 
   });
 
   it('stays closed when close() comes during its reconnect back-off (B6): no timer of hyco-https or ours reopens it', async (t) => {
-    const relay = await startRelay(t, ['orders']);
+    const relay = await startRelay(t, ['orders'], { port: await anyFreeLoopbackPort() });
     const pending = new Set<NodeJS.Timeout>();
     const timers = {
       setTimeout: (callback: () => void, ms: number) => {
@@ -124,7 +125,7 @@ describe('relay listener against the relay emulator', { concurrency: true }, () 
   });
 
   it('keeps to its schedule through a long outage (fake timers), and is Connected at the next attempt after the relay returns', async (t) => {
-    const relay = await startRelay(t, ['orders']);
+    const relay = await startRelay(t, ['orders'], { port: await anyFreeLoopbackPort() });
     const asked: number[] = [];
     // Each pause is recorded as asked, then taken as 5 ms: 60 attempts of a 5–10 s schedule in well under a second.
     const timers = { setTimeout: (callback: () => void, ms: number) => (asked.push(ms), setTimeout(callback, 5)), clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout) };

@@ -73,6 +73,9 @@ Options:
   --home DIR                  the folder under which the certificate is kept (default: HCM_HOME)
   -h, --help                  show this help
 
+Output: the configuration strings go to stdout, one per line; messages and the JSON log
+(HCM_LOG_LEVEL, default info) go to stderr.
+
 Exit codes: 0 stopped by a signal, 1 could not start (e.g. the port is in use), 2 bad option.`;
 
 function parsePort(text: string | undefined): number {
@@ -169,7 +172,7 @@ async function createRelay(context: CommandContext): Promise<{ relay: RelayEmula
     const relay = new RelayEmulator({
       ...settings,
       tls: identity ? { cert: identity.cert, key: identity.key } : undefined,
-      logger: createLogger({ name: 'relay-emulator' }),
+      logger: createLogger({ name: 'relay-emulator', toStderr: true }),
     });
     return { relay, identity };
   } catch (error) {

@@ -10,7 +10,7 @@ import { ValidationError } from '../../config/validation';
 import { describeProxySetting, proxySettingFromOption, withProxy } from '../proxy-option';
 import { Command, CommandContext, EXIT_OK, integerOption, readStdin, stringOption, UsageError } from '../command';
 
-const HELP = `Usage: hcm setup (--config-string S | --config-string-stdin) [SQL options] [--proxy URL] [--json]
+const HELP = `Usage: hcm setup (--config-string S | --config-string-stdin) [--port N] [SQL options] [--proxy URL] [--json]
        hcm setup --proxy URL | --proxy none
 
 Sets up a SQL connector site for the hybrid connection the configuration string names: assigns
@@ -23,6 +23,8 @@ Everything is validated before anything changes; nothing changes on bad input.
 Options:
   --config-string S            the Primary or Secondary Configuration String (from the Azure portal)
   --config-string-stdin        read the configuration string from standard input (keeps the key out of shell history)
+  --port N                     the connector site's port (default: the next free from 6569; an update keeps
+                               its port unless this is given)
   --sql-server H               SQL Server host name (default localhost)
   --sql-port N                 SQL Server TCP port (default 1433)
   --sql-instance I             named instance instead of a port (e.g. SQLEXPRESS)
@@ -57,6 +59,7 @@ export const setupCommand: Command = {
     'config-string': { type: 'string' },
     'config-string-stdin': { type: 'boolean' },
     'sql-server': { type: 'string' },
+    port: { type: 'string' },
     'sql-port': { type: 'string' },
     'sql-instance': { type: 'string' },
     database: { type: 'string' },
@@ -85,7 +88,7 @@ export const setupCommand: Command = {
         const current = proxy === undefined ? manifest : withProxy(manifest, proxy);
         if (!input) return current;
         const kept = findConnectorFor(current, input.hybridConnection)?.hybridConnection.trustedCertificate;
-        outcome = await applyConnectorSetup(current, input.hybridConnection, input.settings, isLoopbackPortFree);
+        outcome = await applyConnectorSetup(current, input.hybridConnection, input.settings, { isPortFree: isLoopbackPortFree, port: input.sitePort });
         // An update without the option keeps the certificate trusted before.
         if (certificate !== undefined && certificate !== kept) {
           outcome.connector.hybridConnection.trustedCertificate = certificate;
@@ -121,7 +124,7 @@ export const setupCommand: Command = {
   },
 };
 
-async function readInput(context: CommandContext): Promise<{ hybridConnection: HybridConnectionString; settings: Partial<SqlConnectorSettings> }> {
+async function readInput(context: CommandContext): Promise<{ hybridConnection: HybridConnectionString; settings: Partial<SqlConnectorSettings>; sitePort?: number }> {
   const fromStdin = Boolean(context.options['config-string-stdin']);
   if (fromStdin && context.options['password-stdin']) {
     throw new UsageError('--config-string-stdin and --password-stdin both read standard input; give the password in HCM_SQL_PASSWORD instead.');
@@ -139,7 +142,7 @@ async function readInput(context: CommandContext): Promise<{ hybridConnection: H
   }
   if (context.options['password-stdin']) settings.password = (await readStdin(context.stdin)).replace(/\r?\n$/, '');
   else if (context.env.HCM_SQL_PASSWORD !== undefined) settings.password = context.env.HCM_SQL_PASSWORD;
-  return { hybridConnection, settings };
+  return { hybridConnection, settings, sitePort: integerOption(context, 'port', 1, 65535) };
 }
 
 function readRelayCertificate(context: CommandContext): string | undefined {

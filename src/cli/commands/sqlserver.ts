@@ -37,10 +37,11 @@ Options:
   --data FILE    keep the database in this SQLite file (default: in memory, gone on exit)
   --tls-cert FILE, --tls-key FILE
                  PEM certificate and private key to use instead of the generated one (both or neither)
-
-Environment: HCM_LOG_LEVEL (debug, info, …) turns on the stand-in's log on stdout.
   --home DIR     ignored (accepted by every command)
   -h, --help     show this help
+
+Output: the connection string goes to stdout; messages go to stderr, and so does the stand-in's
+JSON log when HCM_LOG_LEVEL (debug, info, …) turns it on.
 
 Exit codes: 0 stopped by a signal, 1 could not start (e.g. the port is in use, a seed error),
 2 bad option.`;
@@ -72,7 +73,7 @@ export const sqlserverCommand: Command = {
     }
     // The stand-in loads only when this command runs, not for every hcm call.
     const { SqlServerStandIn } = await import('../../emulators/sqlserver/server');
-    const server = new SqlServerStandIn({ port, seedSql, tls, dataFile: stringOption(context, 'data'), logger: context.env.HCM_LOG_LEVEL ? createLogger({ name: 'sqlserver-stand-in' }) : silentLogger() });
+    const server = new SqlServerStandIn({ port, seedSql, tls, dataFile: stringOption(context, 'data'), logger: context.env.HCM_LOG_LEVEL ? createLogger({ name: 'sqlserver-stand-in', toStderr: true }) : silentLogger() });
     await server.start();
     context.print(server.connectionString());
     const { host, port: bound } = server.address();

@@ -43,6 +43,13 @@ export interface RelayEmulatorOptions {
   /** Port (default 9351; 0 = any free port, reported by address()). */
   port?: number;
   hybridConnections?: Array<{ name: string; requiresClientAuthorization?: boolean }>;
+  /**
+   * Keys of the namespace rule RootManageSharedAccessKey (default: the fixed development keys, so
+   * printed configuration strings stay valid across restarts). Tests give each emulator its own:
+   * a client left over from another test that reconnects to a reused port is then refused (401)
+   * instead of joining as a listener.
+   */
+  rootKeys?: { primaryKey: string; secondaryKey: string };
   /** JSON file with extra rules and hybrid connections (see config-file.ts). */
   configFile?: string;
   /** How long a listener has to respond before the sender gets 504 (default 60000). */
@@ -118,7 +125,8 @@ export class RelayEmulator extends LifecycleServer {
     this.settings = { responseTimeoutMs: timeout, strict: options.strict === true, tokenGraceMs: grace };
     this.tls = options.tls;
     this.publicAddress = options.publicAddress === undefined ? undefined : parsePublicAddress(options.publicAddress);
-    // 1. Configuration: the file's rules and hybrid connections, then the ones given directly.
+    // 1. Configuration: the root rule's keys, the file's rules and hybrid connections, then the ones given directly.
+    if (options.rootKeys) this.registry.setNamespaceRule({ name: ROOT_RULE_NAME, rights: ['Manage', 'Listen', 'Send'], ...options.rootKeys });
     if (options.configFile !== undefined) {
       const config = loadRelayConfigFile(options.configFile);
       for (const rule of config.authorizationRules) this.registry.setNamespaceRule(rule);

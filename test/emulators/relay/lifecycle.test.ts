@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { parseConfigurationString } from '../../../src/config/connection-string';
 import { DEV_PRIMARY_KEY, DEV_SECONDARY_KEY, RelayEmulator, ROOT_RULE_NAME } from '../../../src/emulators/relay';
 import { RelayHarness, waitFor, writeConfigFile } from './relay-test-kit';
+import { anyFreeLoopbackPort } from '../../../src/config/names';
 
 describe('relay emulator lifecycle', () => {
   it('reports the port it got and gives configuration strings the product parses', async (t) => {
@@ -34,7 +35,8 @@ describe('relay emulator lifecycle', () => {
   });
 
   it('restarts on the same port, and a hyco-https listener reconnects by itself', async (t) => {
-    const h = await RelayHarness.start(t, { hybridConnections: [{ name: 'bounce' }] });
+    // Restarted on the same port: one that no port-0 bind of another test can take meanwhile.
+    const h = await RelayHarness.start(t, { hybridConnections: [{ name: 'bounce' }], port: await anyFreeLoopbackPort() });
     const port = h.port;
     let opens = 0;
     const server = await h.hycoListener('bounce', (_req, res) => res.end('back'));

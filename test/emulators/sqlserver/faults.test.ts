@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it, TestContext } from 'node:test';
 import sql from 'mssql';
 import { silentLogger } from '../../../src/common/logger';
+import { anyFreeLoopbackPort } from '../../../src/config/names';
 import { SqlServerStandIn } from '../../../src/emulators/sqlserver';
 import { configFromConnectionString, openPool, waitFor } from './target';
 
@@ -14,8 +15,8 @@ const DIGITS = 'CREATE TABLE dbo.hcmt_Digits (D int NOT NULL PRIMARY KEY); INSER
 const WIDE_ROWS = `SELECT e.D * 10000 + d.D * 1000 + c.D * 100 + b.D * 10 + a.D AS N, REPLICATE(N'x', 200) AS Pad
 FROM dbo.hcmt_Digits e CROSS JOIN dbo.hcmt_Digits d CROSS JOIN dbo.hcmt_Digits c CROSS JOIN dbo.hcmt_Digits b CROSS JOIN dbo.hcmt_Digits a`;
 
-async function startStandIn(t: TestContext): Promise<SqlServerStandIn> {
-  const standIn = new SqlServerStandIn({ port: 0, logger: silentLogger() });
+async function startStandIn(t: TestContext, port = 0): Promise<SqlServerStandIn> {
+  const standIn = new SqlServerStandIn({ port, logger: silentLogger() });
   await standIn.start();
   t.after(() => (standIn.status === 'Running' ? standIn.close() : undefined));
   return standIn;
@@ -89,7 +90,8 @@ describe('SQL Server stand-in: back-pressure, faults and restarts', () => {
   });
 
   it('restarts on the same port with its data, and a new pool works after the restart', async (t) => {
-    const standIn = await startStandIn(t);
+    // A port no port-0 bind of another test can take while the stand-in is down.
+    const standIn = await startStandIn(t, await anyFreeLoopbackPort());
     const first = await openPool(configFromConnectionString(standIn.connectionString()));
     await first.request().batch("CREATE TABLE dbo.hcmt_Kept (Id int IDENTITY(1,1) PRIMARY KEY, Note nvarchar(20)); INSERT INTO dbo.hcmt_Kept (Note) VALUES (N'before');");
     await first.close();

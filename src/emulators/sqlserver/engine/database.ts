@@ -5,16 +5,17 @@
  * (session-transaction.ts) make explicit transactions out of them, so an open transaction blocks
  * only the writers of the tables it wrote, and readers read the committed rows (SQL Server with
  * READ_COMMITTED_SNAPSHOT ON, Azure SQL's default).
- * Even "in memory" the data sits in a private temporary file, because separate connections
- * cannot share a SQLite :memory: database; close() reads the file back into memory and deletes
- * it, and start() writes it out again, so data survives a restart of the stand-in.
+ * Even "in memory" the data sits in a private temporary folder (temporary-directory.ts), because
+ * separate connections cannot share a SQLite :memory: database; close() reads the file back into
+ * memory and deletes the folder, and start() writes it out again, so data survives a restart of
+ * the stand-in.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { loadSqlite, SqliteDatabase } from './sqlite-loader';
 import { LockManager } from './lock-manager';
 import { ImageRegistry, restoreLeftImages } from './before-images';
+import { createOwnedFolder } from './temporary-directory';
 import type { StoredValue } from '../sql-type';
 import { Catalog, createCatalogTables, loadCatalog, ProcedureDefinition } from './catalog';
 
@@ -59,7 +60,7 @@ export class StandInDatabase {
       this.file = path.resolve(this.options.dataFile);
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
     } else {
-      this.temporaryDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'hcm-sqlserver-'));
+      this.temporaryDirectory = createOwnedFolder();
       this.file = path.join(this.temporaryDirectory, 'standin.sqlite');
       if (this.snapshot) fs.writeFileSync(this.file, this.snapshot);
       this.snapshot = undefined;

@@ -1,0 +1,49 @@
+/**
+ * The private folder an in-memory stand-in keeps its SQLite file in. A stand-in that is killed
+ * (SIGKILL, a crashed test run) cannot delete its folder, so each folder records its owner's pid
+ * and the next stand-in to start removes the folders of owners that are gone. Folders without a
+ * pid file, or of a live process, are never touched.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const PREFIX = 'hcm-sqlserver-';
+const OWNER_FILE = 'owner.pid';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes folders left by stand-ins that were killed; never fails the caller. */
+export function removeAbandonedFolders(parent = os.tmpdir()): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(parent).filter((name) => name.startsWith(PREFIX));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const folder = path.join(parent, name);
+    try {
+      const pid = Number(fs.readFileSync(path.join(folder, OWNER_FILE), 'utf8'));
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !isAlive(pid)) fs.rmSync(folder, { recursive: true, force: true });
+    } catch {
+      // No pid file (not ours to judge) or already gone.
+    }
+  }
+}
+
+/** A new private folder owned by this process. */
+export function createOwnedFolder(parent = os.tmpdir()): string {
+  removeAbandonedFolders(parent);
+  const folder = fs.mkdtempSync(path.join(parent, PREFIX));
+  fs.writeFileSync(path.join(folder, OWNER_FILE), String(process.pid));
+  return folder;
+}
