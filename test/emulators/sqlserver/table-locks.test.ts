@@ -5,7 +5,8 @@
  * after its LOCK_TIMEOUT, is freed at once by a command timeout (ATTENTION), and waits for a
  * parent row another transaction has not committed; a deadlock ends one transaction with 1205;
  * ROLLBACK (also to a savepoint) restores the rows exactly, identity values excepted; a kill in
- * the middle of a transaction loses nothing committed. No sleeps: waits are observed through
+ * the middle of a transaction loses nothing committed; sys.dm_tran_locks shows who holds and who
+ * waits; names past 128 characters are refused (103). No sleeps: waits are observed through
  * diagnostics().lockWaiters, started before what releases them.
  */
 import assert from 'node:assert/strict';
@@ -94,6 +95,12 @@ SELECT (SELECT Id FROM #lk_work) AS TempId, (SELECT SUM(Qty) FROM dbo.lk_Two) AS
     assert.deepEqual(await rows(impatient, 'SELECT COUNT(*) AS Alive FROM dbo.lk_Two'), [{ Alive: 2 }]);
     const queued = b.request().batch('SET LOCK_TIMEOUT -1; UPDATE dbo.lk_Two SET Qty = Qty * 2 WHERE Id = 1; SELECT Qty FROM dbo.lk_Two WHERE Id = 1;');
     await waitFor(() => standIn.diagnostics().lockWaiters === 1, 'B queues behind A');
+    const [spidA, spidB] = [(await rows(a, 'SELECT @@SPID AS Spid'))[0].Spid, (await rows(impatient, 'SELECT @@SPID AS Spid'))[0].Spid];
+    const locks = await rows(impatient, `SELECT request_mode AS Mode, request_status AS Status, request_session_id AS Spid FROM sys.dm_tran_locks
+WHERE resource_type = 'OBJECT' AND resource_associated_entity_id = OBJECT_ID('dbo.lk_Two') ORDER BY request_status`);
+    assert.equal(locks.length, 2);
+    assert.deepEqual(locks[0], { Mode: 'X', Status: 'GRANT', Spid: spidA });
+    assert.deepEqual({ ...locks[1], Spid: locks[1].Spid === spidB ? 'impatient' : 'B' }, { Mode: 'X', Status: 'WAIT', Spid: 'B' });
     await a.request().batch('COMMIT');
     assert.deepEqual((await queued).recordset, [{ Qty: 22 }]);
     await b.request().batch('UPDATE dbo.lk_Two SET Qty = 10 WHERE Id = 1');
@@ -154,6 +161,15 @@ SELECT SCOPE_IDENTITY() AS Next;`);
     await a.request().batch('COMMIT');
     assert.deepEqual(await rows(b, 'SELECT (SELECT Qty FROM dbo.lk_One WHERE Id = 1) AS One, (SELECT Qty FROM dbo.lk_Two WHERE Id = 2) AS Two'), [{ One: 2, Two: 120 }]);
     await b.request().batch('UPDATE dbo.lk_One SET Qty = 1 WHERE Id = 1; UPDATE dbo.lk_Two SET Qty = 20 WHERE Id = 2;');
+  });
+
+  it('refuses object names longer than 128 characters with 103, as SQL Server does', async () => {
+    const long = 'x'.repeat(129);
+    await assert.rejects((await session()).request().batch(`CREATE TABLE dbo.[${long}] (Id int)`), (error: sql.RequestError) => {
+      assert.equal(error.number, 103);
+      assert.equal(error.message, `The identifier that starts with '${'x'.repeat(128)}' is too long. Maximum length is 128.`);
+      return true;
+    });
   });
 
   it('makes DROP TABLE wait for a transaction that wrote the table', async () => {

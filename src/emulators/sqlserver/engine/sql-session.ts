@@ -16,7 +16,7 @@ import type { StoredValue } from '../sql-type';
 import { sqlErrors, SqlError } from '../tsql/sql-error';
 import { initialOptions, nullByDefault, ODBC_OPTIONS, SessionOptions } from './session-options';
 import type { DateSettings } from '../date-string';
-import { dmExecConnectionsRow, dmExecSessionsRow } from './session-views';
+import { dmExecConnectionsRow, dmExecSessionsRow, dmTranLocksRow } from './session-views';
 import { sessionValue, systemValue } from './session-values';
 import { nowParts, toStoredTemporal } from '../temporal';
 import { SessionTransaction } from './session-transaction';
@@ -171,6 +171,7 @@ export class SqlSession {
       readsImages: this.store.images.anyFor(this),
       sessionRows: () => [...this.store.sessions].map((session) => session.sessionRow()),
       connectionRows: () => [...this.store.sessions].map((session) => session.connectionRow()),
+      lockRows: () => this.store.locks.rows().map((lock) => dmTranLocksRow({ ...lock, type: lock.resource.type, objectId: lock.resource.objectId })),
     };
   }
 

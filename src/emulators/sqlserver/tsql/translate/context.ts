@@ -30,6 +30,8 @@ export interface TranslationContext {
   readsImages?: boolean;
   /** sys.dm_exec_sessions' rows (every live session). */
   sessionRows?(): StoredValue[][];
+  /** sys.dm_tran_locks' rows (the stand-in's table and database locks, granted and waiting). */
+  lockRows?(): StoredValue[][];
   /** sys.dm_exec_connections' rows (every live connection). */
   connectionRows?(): StoredValue[][];
 }

@@ -6,7 +6,7 @@
 import type { FromItem, ObjectName } from '../ast';
 import { displayName } from '../ast';
 import { dominantType } from '../../sql-type';
-import { sqlErrors } from '../sql-error';
+import { SqlError, sqlErrors } from '../sql-error';
 import { quoteIdentifier } from './context';
 import { Scope, Source, SourceColumn } from './scope';
 import { virtualTable } from './virtual-tables';
@@ -24,6 +24,8 @@ export interface CompiledFrom {
 export function splitObjectName(name: ObjectName, database: string): { schema: string; object: string } {
   const parts = name.parts;
   const object = parts[parts.length - 1];
+  // sysname holds 128 characters; the stand-in's own tables (before-images) have longer names, so no user object can take one.
+  if (object.length > 128) throw new SqlError(103, `The identifier that starts with '${object.slice(0, 128)}' is too long. Maximum length is 128.`, 15, 4);
   const schema = parts.length >= 2 && parts[parts.length - 2] !== '' ? parts[parts.length - 2] : 'dbo';
   if (parts.length >= 3) {
     const db = parts[parts.length - 3];
@@ -97,7 +99,7 @@ function compileTable(name: ObjectName, alias: string | undefined, compiler: Que
     }
   }
   if (schema.toLowerCase() === 'information_schema' || schema.toLowerCase() === 'sys') {
-    const view = virtualTable(schema, object, tc.catalog, tc.database, () => tc.sessionRows?.() ?? [], () => tc.connectionRows?.() ?? []);
+    const view = virtualTable(schema, object, tc.catalog, tc.database, () => tc.sessionRows?.() ?? [], () => tc.connectionRows?.() ?? [], () => tc.lockRows?.() ?? []);
     if (!view) throw sqlErrors.invalidObjectName(displayName(name));
     sources.push(source(view.columns));
     return `${view.sql} AS ${quoteIdentifier(exposed)}`;
