@@ -29,7 +29,8 @@ export interface TransactionHost extends LockOwner {
   readonly tempTables: Map<string, TableDefinition>;
   readonly tranCount: number;
   readonly lockTimeout: number;
-  catalog(): Catalog;
+  /** The catalog the statement was translated with (what its lock set is computed from). */
+  translatedCatalog(): Catalog;
 }
 
 export const DATABASE_RESOURCE: LockResource = { key: 'database', type: 'DATABASE', objectId: 0 };
@@ -89,7 +90,7 @@ export class SessionTransaction {
   private async lock(signal: AbortSignal, plan: WritePlan, inTransaction: boolean): Promise<TableDefinition[]> {
     const locks = this.host.store.locks;
     const timeout = this.host.lockTimeout;
-    const set = lockSet(this.host.catalog(), plan);
+    const set = lockSet(this.host.translatedCatalog(), plan);
     if (!this.holdsSqlite) await locks.acquire(this.host, DATABASE_RESOURCE, plan.kind === 'ddl' && inTransaction ? 'X' : 'IX', inTransaction, timeout, signal);
     for (const table of set.exclusive) await locks.acquire(this.host, tableResource(table), 'X', inTransaction, timeout, signal);
     for (const table of set.shared) await locks.acquire(this.host, tableResource(table), 'S', false, timeout, signal);

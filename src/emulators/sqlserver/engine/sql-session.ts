@@ -133,6 +133,11 @@ export class SqlSession {
     this.loginOptions = { ...this.options };
   }
 
+  /** The catalog the running statement was translated with (no new read of the database). */
+  translatedCatalog(): Catalog {
+    return this.lastCatalog ?? this.catalog();
+  }
+
   catalog(): Catalog {
     this.lastCatalog = this.store.catalog(this.db);
     return this.lastCatalog;

@@ -22,8 +22,21 @@ export function tableKey(table: Pick<TableDefinition, 'name'>): string {
   return `table:${table.name.toLowerCase()}`;
 }
 
+/** Lock sets by catalog (a catalog never changes; a DDL makes a new one) and statement kind + table. */
+const computed = new WeakMap<Catalog, Map<string, LockSet>>();
+
 export function lockSet(catalog: Catalog, plan: WritePlan): LockSet {
   if (plan.kind === 'temp') return { exclusive: [], shared: [] };
+  if (plan.kind === 'ddl') return computeLockSet(catalog, plan);
+  let byPlan = computed.get(catalog);
+  if (!byPlan) computed.set(catalog, (byPlan = new Map()));
+  const key = `${plan.kind === 'insert' ? 'insert' : 'change'}:${plan.table.temporary ? '#' : ''}${plan.table.name.toLowerCase()}`;
+  let set = byPlan.get(key);
+  if (!set) byPlan.set(key, (set = computeLockSet(catalog, plan)));
+  return set;
+}
+
+function computeLockSet(catalog: Catalog, plan: Exclude<WritePlan, { kind: 'temp' }>): LockSet {
   const exclusive = new Map<string, TableDefinition>();
   const shared = new Map<string, TableDefinition>();
   const current = (table: TableDefinition) => catalog.table(table.name) ?? table;
