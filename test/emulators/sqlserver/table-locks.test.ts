@@ -172,6 +172,26 @@ SELECT SCOPE_IDENTITY() AS Next;`);
     });
   });
 
+  it('undoes a transaction with XACT_ABORT, and a #temp table created inside it, but keeps one created before', async () => {
+    const a = await session();
+    await assert.rejects(a.request().batch(`CREATE TABLE #lk_before (Id int); SET XACT_ABORT ON;
+BEGIN TRANSACTION; INSERT INTO #lk_before VALUES (1); CREATE TABLE #lk_inside (Id int); UPDATE dbo.lk_Two SET Qty = -5;
+INSERT INTO dbo.lk_Two VALUES (1, 1);`), (error: sql.RequestError) => error.number === 2627);
+    assert.deepEqual(await rows(a, 'SET XACT_ABORT OFF; SELECT @@TRANCOUNT AS Depth, (SELECT COUNT(*) FROM #lk_before) AS Before, OBJECT_ID(\'tempdb..#lk_inside\') AS Inside, (SELECT SUM(Qty) FROM dbo.lk_Two) AS Total'),
+      [{ Depth: 0, Before: 0, Inside: null, Total: 30 }]);
+  });
+
+  it('makes other writers wait for a transaction that ran DDL, but not readers or #temp work', async () => {
+    const [a, b] = [await session(), await session()];
+    await a.request().batch('BEGIN TRANSACTION; UPDATE dbo.lk_Two SET Qty = 0 WHERE Id = 1; CREATE TABLE dbo.lk_New (Id int); INSERT INTO dbo.lk_New VALUES (1); UPDATE dbo.lk_Two SET Qty = 0 WHERE Id = 2;');
+    assert.deepEqual(await rows(b, "SET LOCK_TIMEOUT 0; CREATE TABLE #lk_b (Id int); INSERT INTO #lk_b VALUES (1); SELECT SUM(Qty) AS Total, OBJECT_ID('dbo.lk_New') AS New FROM dbo.lk_Two"), [{ Total: 30, New: null }]);
+    const write = b.request().batch('SET LOCK_TIMEOUT -1; UPDATE dbo.lk_One SET Qty = Qty WHERE Id = 1;');
+    await waitFor(() => standIn.diagnostics().lockWaiters === 1, "B's write waits for the DDL transaction");
+    await a.request().batch('ROLLBACK');
+    await write;
+    assert.deepEqual(await rows(b, "SELECT SUM(Qty) AS Total, OBJECT_ID('dbo.lk_New') AS New FROM dbo.lk_Two"), [{ Total: 30, New: null }]);
+  });
+
   it('makes DROP TABLE wait for a transaction that wrote the table', async () => {
     const [a, b] = [await session(), await session()];
     await b.request().batch('CREATE TABLE dbo.lk_Doomed (Id int); INSERT INTO dbo.lk_Doomed VALUES (1);');

@@ -1,6 +1,6 @@
 /**
  * Transactions: T-SQL BEGIN/COMMIT/ROLLBACK, mssql's Transaction API (TDS transaction manager
- * requests and their ENVCHANGE descriptors), the write lock's queue and LOCK_TIMEOUT (1222), and
+ * requests and their ENVCHANGE descriptors), a writer's wait for a table lock and LOCK_TIMEOUT (1222), and
  * readers that an open transaction does not block.
  */
 import assert from 'node:assert/strict';
