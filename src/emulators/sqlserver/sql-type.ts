@@ -93,6 +93,7 @@ function numberArg(value: number | 'max' | undefined, fallback: number): number 
 
 /** The type as SQL Server writes it: `nvarchar(50)`, `decimal(10,2)`, `varbinary(max)`. */
 export function formatType(type: SqlType): string {
+  if (type.variant) return 'sql_variant';
   switch (type.name) {
     case 'char': case 'varchar': case 'nchar': case 'nvarchar': case 'binary': case 'varbinary':
       return `${type.name}(${type.length === MAX_LENGTH ? 'max' : type.length ?? 1})`;
@@ -109,6 +110,8 @@ export function formatType(type: SqlType): string {
 
 /** SQLite column declaration giving the affinity each type needs; strings compare case-insensitively like SQL Server's default collation. */
 export function sqliteDeclaration(type: SqlType): string {
+  // A sql_variant is a packed BLOB carrying its base type (variant-value.ts).
+  if (type.variant) return 'BLOB';
   switch (typeFamily(type)) {
     case 'integer': case 'bit': return 'INTEGER';
     // No affinity: decimals too wide for a double are kept as exact text (see exact-decimal.ts).
@@ -144,6 +147,9 @@ export function precedence(type: SqlType): number {
 export function dominantType(left: SqlType | null, right: SqlType | null): SqlType | null {
   if (!left) return right;
   if (!right) return left;
+  // sql_variant ranks above every system type but the user-defined ones.
+  if (left.variant) return left;
+  if (right.variant) return right;
   if (left.name === right.name && typeFamily(left) === 'string') {
     const length = isMax(left) || isMax(right) ? MAX_LENGTH : Math.max(left.length ?? 1, right.length ?? 1);
     return { ...left, length };
@@ -165,3 +171,5 @@ export const NVARCHAR_MAX: SqlType = { name: 'nvarchar', length: MAX_LENGTH };
 export const SYSNAME: SqlType = { name: 'nvarchar', length: 128 };
 export const VARBINARY_MAX: SqlType = { name: 'varbinary', length: MAX_LENGTH };
 export const DATETIME: SqlType = { name: 'datetime' };
+/** sql_variant: values are packed with their base type (variant-value.ts); `int` is a placeholder. */
+export const VARIANT: SqlType = { name: 'int', variant: true };

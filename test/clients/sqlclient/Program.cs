@@ -147,6 +147,45 @@ Case("parameters of every demo column type round-trip", async () =>
     Equal("010203", Convert.ToHexString((byte[])r.GetValue(9)), "varbinary"); Equal((short)5, r.GetInt16(10), "smallint");
 });
 
+Case("sql_variant column written with SqlDbType.Variant parameters and read back with each base type", async () =>
+{
+    using var c = Open();
+    await new SqlCommand("CREATE TABLE #v (Id int NOT NULL, V sql_variant NULL)", c).ExecuteNonQueryAsync();
+    var guid = Guid.NewGuid();
+    // SqlClient sends a decimal variant as NUMERICN (MS-TDS 2.2.5.5.4), so its base type reads numeric.
+    var values = new object?[] { 42, "abc", 12.5m, new DateTime(2024, 2, 29, 12, 0, 0), guid, new byte[] { 1, 2 }, 7L, null };
+    for (var i = 0; i < values.Length; i++)
+    {
+        var insert = new SqlCommand("INSERT INTO #v (Id, V) VALUES (@id, @v)", c);
+        insert.Parameters.Add("@id", SqlDbType.Int).Value = i;
+        insert.Parameters.Add("@v", SqlDbType.Variant).Value = values[i] ?? DBNull.Value;
+        await insert.ExecuteNonQueryAsync();
+    }
+    using (var r = await new SqlCommand("SELECT Id, V, SQL_VARIANT_PROPERTY(V, 'BaseType') FROM #v ORDER BY Id", c).ExecuteReaderAsync())
+    {
+        var i = 0;
+        var bases = new List<string>();
+        while (await r.ReadAsync())
+        {
+            var v = r.GetValue(1);
+            if (values[i] is byte[] bytes) Equal(Convert.ToHexString(bytes), Convert.ToHexString((byte[])v), "varbinary variant");
+            else Equal(values[i] ?? DBNull.Value, v, $"variant {i}");
+            bases.Add(r.IsDBNull(2) ? "NULL" : (string)r.GetValue(2));
+            i++;
+        }
+        Equal(values.Length, i, "rows");
+        Equal("int,nvarchar,numeric,datetime,uniqueidentifier,varbinary,bigint,NULL", string.Join(",", bases), "base types");
+    }
+    Equal(0, (int)(await new SqlCommand("SELECT Id FROM #v WHERE V = 42", c).ExecuteScalarAsync())!, "compare with int");
+    Equal("4", Convert.ToString(await new SqlCommand("SELECT COUNT(*) FROM #v WHERE V > N'zzz'", c).ExecuteScalarAsync()), "numbers and dates sort above strings");
+    Equal(11, (int)(await new SqlCommand("SELECT CAST(CAST(11 AS sql_variant) AS int)", c).ExecuteScalarAsync())!, "cast from sql_variant");
+    var output = new SqlCommand("SET @o = SQL_VARIANT_PROPERTY(@v, 'BaseType')", c);
+    output.Parameters.Add("@v", SqlDbType.Variant).Value = 2.5;
+    var o = output.Parameters.Add("@o", SqlDbType.Variant); o.Direction = ParameterDirection.Output;
+    await output.ExecuteNonQueryAsync();
+    Equal("float", (string)o.Value, "sql_variant OUTPUT parameter");
+});
+
 Case("INSERT … OUTPUT inserted.* returns the identity and defaults", async () =>
 {
     using var c = Open();
@@ -261,6 +300,22 @@ Case("SqlBulkCopy copies 1,000 rows", async () =>
     Equal(1000, (int)(await new SqlCommand("SELECT COUNT(*) FROM dbo.hcmt_Bulk", c).ExecuteScalarAsync())!, "rows copied");
     Equal(250.00m, (decimal)(await new SqlCommand("SELECT Amount FROM dbo.hcmt_Bulk WHERE Id = 1000", c).ExecuteScalarAsync())!, "a copied value");
     await new SqlCommand("DROP TABLE dbo.hcmt_Bulk", c).ExecuteNonQueryAsync();
+});
+
+Case("SqlBulkCopy into sql_variant and Japanese_CI_AS varchar columns (encoded in code page 932 by the column's collation)", async () =>
+{
+    using var c = Open();
+    await new SqlCommand("IF OBJECT_ID('dbo.hcmt_BulkVariant') IS NOT NULL DROP TABLE dbo.hcmt_BulkVariant; CREATE TABLE dbo.hcmt_BulkVariant (Id int NOT NULL, V sql_variant NULL, J varchar(20) COLLATE Japanese_CI_AS NULL)", c).ExecuteNonQueryAsync();
+    var table = new DataTable();
+    table.Columns.Add("Id", typeof(int)); table.Columns.Add("V", typeof(object)); table.Columns.Add("J", typeof(string));
+    table.Rows.Add(1, 42, "日本語"); table.Rows.Add(2, "abc", "カナ"); table.Rows.Add(3, 1.5m, null); table.Rows.Add(4, DBNull.Value, "ascii");
+    using (var bulk = new SqlBulkCopy(c) { DestinationTableName = "dbo.hcmt_BulkVariant" }) await bulk.WriteToServerAsync(table);
+    using var r = await new SqlCommand("SELECT Id, V, J, DATALENGTH(J) FROM dbo.hcmt_BulkVariant ORDER BY Id", c).ExecuteReaderAsync();
+    var seen = new List<string>();
+    while (await r.ReadAsync()) seen.Add($"{r.GetInt32(0)}:{(r.IsDBNull(1) ? "NULL" : Convert.ToString(r.GetValue(1), System.Globalization.CultureInfo.InvariantCulture))}:{(r.IsDBNull(2) ? "NULL" : r.GetString(2))}:{(r.IsDBNull(3) ? "NULL" : r.GetValue(3))}");
+    Equal("1:42:日本語:6 2:abc:カナ:4 3:1.5:NULL:NULL 4:NULL:ascii:5", string.Join(" ", seen), "copied rows");
+    r.Close();
+    await new SqlCommand("DROP TABLE dbo.hcmt_BulkVariant", c).ExecuteNonQueryAsync();
 });
 
 Case("Encrypt=true with TrustServerCertificate=true works", async () =>

@@ -4,7 +4,9 @@
  * every case in one process against a stand-in with a certificate — every demo table and column
  * type, NOT NULL and NULL columns, OUTPUT, procedures with output parameters, transactions, SQL
  * Server's error numbers, SqlBulkCopy of 1,000 rows, Encrypt=true with and without
- * TrustServerCertificate. The stand-in must still answer a read and a write afterwards.
+ * TrustServerCertificate, sql_variant parameters and columns. The probe's Encrypt=false makes
+ * SqlClient ask for login-only encryption, which the stand-in gives as SQL Server does. The
+ * stand-in must still answer a read and a write afterwards.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -14,8 +16,9 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { silentLogger } from '../../../src/common/logger';
 import { loadOrCreateTlsIdentity } from '../../../src/common/tls-certificate';
-import { SqlServerStandIn, demoSeedSql } from '../../../src/emulators/sqlserver';
+import { DEMO_LOGIN, SqlServerStandIn, demoSeedSql } from '../../../src/emulators/sqlserver';
 import { configFromConnectionString, openPool } from './target';
+import { startWireTap } from './wire-tap';
 
 const PROBE = process.env.HCM_SQLCLIENT_PROBE;
 
@@ -33,9 +36,9 @@ after(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function runProbe(probe: string, connectionString: string): Promise<{ code: number | null; output: string }> {
+function runProbe(probe: string, connectionString: string, only?: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('dotnet', [probe, connectionString], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' } });
+    const child = spawn('dotnet', [probe, connectionString, ...(only ? [only] : [])], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' } });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -59,6 +62,21 @@ describe('SQL Server stand-in judged by Microsoft.Data.SqlClient', () => {
       assert.equal((await pool.request().query('SELECT COUNT(*) AS n FROM dbo.Customers')).recordset[0].n > 0, true);
     } finally {
       await pool.close();
+    }
+  });
+
+  it('Encrypt=false: the LOGIN7 packet travels inside TLS, the requests after it in clear text (as SQL Server)', async () => {
+    assert.ok(PROBE, 'HCM_SQLCLIENT_PROBE is not set: run the tests through "npm test", whose tool table builds the probe (test/clients/sqlclient)');
+    const tap = await startWireTap(standIn.address().port);
+    try {
+      const connectionString = standIn.connectionString().replace(/Server=127\.0\.0\.1,\d+/, `Server=127.0.0.1,${tap.port}`);
+      assert.match(connectionString, /Encrypt=false/i);
+      const { code, output } = await runProbe(PROBE, `${connectionString};Pooling=false`, 'answers a read and a write afterwards');
+      assert.equal(code, 0, output);
+      assert.equal(tap.sawInClear(DEMO_LOGIN.user), false, 'the user name of LOGIN7 crossed the network in clear text');
+      assert.equal(tap.sawInClear('UPDATE dbo.Products'), true, 'the request after the login was not in clear text');
+    } finally {
+      await tap.close();
     }
   });
 });

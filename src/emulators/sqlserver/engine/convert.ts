@@ -4,11 +4,12 @@
  * character types truncate to their length, dates take CONVERT's common styles. Values move in
  * the storage domain (see sql-type.ts); `from` is the source's SQL type when known.
  */
-import { isUnicode, MAX_LENGTH, SqlType, StoredValue, typeFamily } from '../sql-type';
+import { formatType, isUnicode, MAX_LENGTH, SqlType, StoredValue, typeFamily } from '../sql-type';
+import { canBeVariantBase, isPackedVariant, packVariant, unpackVariant } from '../variant-value';
 import { sqlErrors } from '../tsql/sql-error';
 import { formatDate, formatTime, parseTemporal, TemporalParts, toStoredTemporal, DAYS_TO_1900, TICKS_PER_SECOND, civilFromDays } from '../temporal';
 import { decodeCp1252, encodeCp1252 } from '../protocol/types/cp1252';
-import { keepInCodePage } from '../protocol/types/code-page';
+import { collationInfo, isDoubleByte, keepInCodePage, truncateToBytes } from '../protocol/types/code-page';
 import { formatScaled, readScaled, rescale, storedScaled } from '../exact-decimal';
 import { DateSettings, parseDateString } from '../date-string';
 import { US_ENGLISH } from '../languages';
@@ -24,11 +25,28 @@ export function convertValue(value: StoredValue, from: SqlType | null, to: SqlTy
   settings: DateSettings = DEFAULT_DATE_SETTINGS): StoredValue {
   if (value === null) return null;
   try {
+    if (from?.variant || to.variant) return convertVariant(value, from, to, style, settings);
     return convert(value, from ?? inferType(value), to, style, settings, from === null);
   } catch (error) {
     if (tryCast) return null;
     throw error;
   }
+}
+
+/**
+ * To sql_variant: the value keeps its own type (206 for the types a variant cannot hold). From
+ * sql_variant: the base value converts as its base type would (CAST(v AS int), SET @i = v).
+ */
+function convertVariant(value: Exclude<StoredValue, null>, from: SqlType | null, to: SqlType, style: number | undefined, settings: DateSettings): StoredValue {
+  if (from?.variant && isPackedVariant(value)) {
+    if (to.variant) return value;
+    const base = unpackVariant(value)!;
+    return convert(base.value, base.type, to, style, settings, false);
+  }
+  if (from?.variant) return to.variant ? packVariant(inferType(value), value) : convert(value, inferType(value), to, style, settings, true);
+  const base = from ?? inferType(value);
+  if (!canBeVariantBase(base)) throw sqlErrors.operandTypeClash(formatType(base), 'sql_variant');
+  return packVariant(base, value);
 }
 
 /** The SQL type a bare value has when nothing declares it (a function result, a literal). */
@@ -137,7 +155,10 @@ function toText(value: Exclude<StoredValue, null>, from: SqlType, to: SqlType, s
   else if (typeFamily(from) === 'approximate' && typeof value === 'number') text = formatFloat(value);
   else text = String(value);
   if (!isUnicode(to)) text = keepInCodePage(text, to.collation);
-  if (to.length !== undefined && to.length !== MAX_LENGTH && text.length > to.length) text = text.slice(0, to.length);
+  const codePage = isUnicode(to) ? 0 : collationInfo(to.collation).codePage;
+  // Under a double-byte code page varchar(n) holds n bytes: two for most East Asian characters.
+  if (to.length !== undefined && to.length !== MAX_LENGTH && isDoubleByte(codePage)) text = truncateToBytes(text, to.length, codePage);
+  else if (to.length !== undefined && to.length !== MAX_LENGTH && text.length > to.length) text = text.slice(0, to.length);
   return text;
 }
 

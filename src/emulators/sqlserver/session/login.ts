@@ -1,5 +1,5 @@
 /**
- * PRELOGIN and LOGIN7 handling: the stand-in answers PRELOGIN with ENCRYPT_NOT_SUP, checks SQL
+ * PRELOGIN and LOGIN7 handling: the stand-in answers PRELOGIN's encryption question (below), checks SQL
  * authentication against its configured logins (18456 "Login failed for user '…'." otherwise),
  * opens the requested database (4060 for any other) and answers as SQL Server does: ENVCHANGE
  * database/collation/language/packet size, INFO 5701/5703, LOGINACK, DONE.
@@ -17,17 +17,26 @@ import { SqlError, sqlErrors } from '../tsql/sql-error';
 export const SERVER_VERSION = { major: 16, minor: 0, build: 1000, subBuild: 6 };
 export const PROGRAM_NAME = 'Microsoft SQL Server';
 
+/** What PRELOGIN settled: no TLS, TLS for the LOGIN7 packet only, or TLS for the whole connection. */
+export type EncryptionMode = 'none' | 'login' | 'full';
+
 /**
- * 2.2.6.5 encryption negotiation. With a certificate, a client asking for encryption (ON or REQ)
- * gets ENCRYPT_ON and TLS for the whole connection. A client saying OFF gets ENCRYPT_NOT_SUP —
- * SQL Server would answer OFF and encrypt the LOGIN7 packet alone; the stand-in skips that
- * login-only TLS, which every client accepts. Without a certificate every answer is NOT_SUP.
+ * 2.2.6.5 encryption negotiation, as SQL Server (which always has a certificate) answers it when
+ * it does not force encryption:
+ *   client ON or REQ → ON: TLS for the whole connection;
+ *   client OFF       → OFF: TLS for the LOGIN7 packet only (3.3.5.1), then plain TDS again;
+ *   client NOT_SUP   → NOT_SUP: no TLS at all.
+ * Started without a certificate the stand-in answers NOT_SUP to everyone, and a client that
+ * required encryption is refused at login (it should not have sent one; see `login`).
  */
-export function preloginResponse(payload: Buffer, canEncrypt = false): { response: Buffer; clientWantsEncryption: boolean; encrypt: boolean } {
+export function preloginResponse(payload: Buffer, canEncrypt = false): { response: Buffer; clientWantsEncryption: boolean; mode: EncryptionMode } {
   const request = readPrelogin(payload);
   const clientWantsEncryption = request.encryption === Encryption.On || request.encryption === Encryption.Required;
-  const encrypt = canEncrypt && clientWantsEncryption;
-  return { response: writePrelogin({ version: SERVER_VERSION, encryption: encrypt ? Encryption.On : Encryption.NotSupported }), clientWantsEncryption, encrypt };
+  let answer: number = Encryption.NotSupported;
+  let mode: EncryptionMode = 'none';
+  if (canEncrypt && clientWantsEncryption) [answer, mode] = [Encryption.On, 'full'];
+  else if (canEncrypt && request.encryption === Encryption.Off) [answer, mode] = [Encryption.Off, 'login'];
+  return { response: writePrelogin({ version: SERVER_VERSION, encryption: answer }), clientWantsEncryption, mode };
 }
 
 export interface LoginSettings {

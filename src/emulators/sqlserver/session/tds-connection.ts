@@ -16,7 +16,7 @@ import { LATEST_TDS_VERSION } from '../protocol/tds-version';
 import { NotEnoughData } from '../protocol/buffer-readers';
 import { UnsupportedTypeError } from '../protocol/types/type-info';
 import { ResponseWriter, sendAttentionAck } from './response-writer';
-import { login, preloginResponse } from './login';
+import { EncryptionMode, login, preloginResponse } from './login';
 import { handleBulkLoad, handleRpc, handleSqlBatch, handleTransactionManager, RequestHandler } from './requests';
 import { SqlSession, ServerInfo } from '../engine/sql-session';
 import type { StandInDatabase } from '../engine/database';
@@ -73,6 +73,8 @@ export class TdsConnection {
   /** Set once TLS is on: network bytes go to the TLS layer instead of the message reader. */
   private tlsFeed: ((chunk: Buffer) => void) | undefined;
   private tlsSocket: tls.TLSSocket | undefined;
+  private tlsDetach: (() => void) | undefined;
+  private encryptionMode: EncryptionMode = 'none';
 
   constructor(readonly socket: Socket, private readonly context: ConnectionContext) {
     this.writer = new MessageWriter(socket);
@@ -115,18 +117,20 @@ export class TdsConnection {
   }
 
   async onPrelogin(message: IncomingMessage): Promise<void> {
-    const { response, clientWantsEncryption, encrypt } = preloginResponse(message.payload, this.context.tls !== undefined);
+    const { response, clientWantsEncryption, mode } = preloginResponse(message.payload, this.context.tls !== undefined);
     this.clientWantsEncryption = clientWantsEncryption;
+    this.encryptionMode = mode;
     this.writer.send(PacketType.TabularResult, response);
     this.state = 'awaitingLogin';
-    if (encrypt) this.startTls(this.context.tls!);
+    if (mode !== 'none') this.startTls(this.context.tls!);
   }
 
   /** From here on the client's next bytes are its TLS ClientHello inside PRELOGIN packets. */
   private startTls(context: tls.SecureContext): void {
-    const { tlsSocket, feed } = startTlsOverTds(this.socket, context);
+    const { tlsSocket, feed, detach } = startTlsOverTds(this.socket, context);
     this.tlsSocket = tlsSocket;
     this.tlsFeed = feed;
+    this.tlsDetach = detach;
     tlsSocket.on('data', (chunk: Buffer) => this.reader.push(chunk));
     // A client that rejects the certificate ends the handshake with an alert and closes.
     tlsSocket.on('error', (error) => this.fail(error));
@@ -134,8 +138,25 @@ export class TdsConnection {
     this.writer.retarget(tlsSocket);
   }
 
+  /**
+   * Login-only encryption (MS-TDS 3.3.5.1): the LOGIN7 packet came inside TLS; the client then
+   * drops TLS without a close_notify and reads the login response in plain TDS, and so do we.
+   */
+  private endLoginOnlyTls(): void {
+    const tlsSocket = this.tlsSocket!;
+    this.tlsSocket = undefined;
+    this.tlsFeed = undefined;
+    this.tlsDetach!();
+    tlsSocket.removeAllListeners('data').removeAllListeners('close').removeAllListeners('error');
+    tlsSocket.on('error', () => undefined);
+    tlsSocket.destroy();
+    this.writer.retarget(this.socket);
+  }
+
   async onLogin(message: IncomingMessage): Promise<void> {
     const { server, logins, store } = this.context;
+    // While TLS is on, every byte from the network goes through it: this LOGIN7 came encrypted.
+    if (this.encryptionMode === 'login') this.endLoginOnlyTls();
     const outcome = login(message.payload, { logins, database: server.databaseName, serverName: server.serverName, clientWantsEncryption: this.clientWantsEncryption, encrypted: this.tlsSocket !== undefined });
     this.writer.send(PacketType.TabularResult, outcome.response);
     if (!outcome.ok) {

@@ -34,6 +34,7 @@ class TdsWrappedTransport extends Duplex {
   private outgoing: Buffer = Buffer.alloc(0);
   private outgoingBare = false;
   private sawChangeCipherSpec = false;
+  private detached = false;
 
   constructor(private readonly socket: Socket) {
     super();
@@ -41,6 +42,7 @@ class TdsWrappedTransport extends Duplex {
 
   /** Bytes from the network. */
   feed(chunk: Buffer): void {
+    if (this.detached) return;
     if (this.incomingBare) return void this.push(chunk);
     this.incoming = this.incoming.length === 0 ? chunk : Buffer.concat([this.incoming, chunk]);
     while (this.incoming.length > 0) {
@@ -63,7 +65,13 @@ class TdsWrappedTransport extends Duplex {
     // Data is pushed as the network delivers it.
   }
 
+  /** Login-only TLS is over: nothing more goes to or comes from TLS (not even a close_notify). */
+  detach(): void {
+    this.detached = true;
+  }
+
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    if (this.detached) return void callback();
     if (this.outgoingBare) return void this.socket.write(chunk, callback);
     this.outgoing = Buffer.concat([this.outgoing, chunk]);
     const wrapped: Buffer[] = [];
@@ -88,14 +96,17 @@ class TdsWrappedTransport extends Duplex {
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    this.socket.end();
+    if (!this.detached) this.socket.end();
     callback();
   }
 }
 
-/** Starts the server side of TLS on a socket whose PRELOGIN answer just agreed to encrypt. */
-export function startTlsOverTds(socket: Socket, context: tls.SecureContext): { tlsSocket: tls.TLSSocket; feed(chunk: Buffer): void } {
+/**
+ * Starts the server side of TLS on a socket whose PRELOGIN answer just agreed to encrypt.
+ * `detach` ends a login-only TLS session: the socket carries plain TDS again.
+ */
+export function startTlsOverTds(socket: Socket, context: tls.SecureContext): { tlsSocket: tls.TLSSocket; feed(chunk: Buffer): void; detach(): void } {
   const transport = new TdsWrappedTransport(socket);
   const tlsSocket = new tls.TLSSocket(transport, { isServer: true, secureContext: context });
-  return { tlsSocket, feed: (chunk) => transport.feed(chunk) };
+  return { tlsSocket, feed: (chunk) => transport.feed(chunk), detach: () => transport.detach() };
 }

@@ -44,6 +44,9 @@ export function isSqlError(error: unknown): error is SqlError {
   return error instanceof SqlError;
 }
 
+/** How error 8117 names an arithmetic operator. */
+const OPERATOR_NAMES: Record<string, string> = { '+': 'add', '-': 'subtract', '*': 'multiply', '/': 'divide', '%': 'modulo', '&': 'boolean AND', '|': 'boolean OR', '^': 'boolean XOR' };
+
 /** The errors the stand-in raises, one named constructor each, with SQL Server's text. */
 export const sqlErrors = {
   incorrectSyntax: (near: string) => new SqlError(102, `Incorrect syntax near '${near}'.`, 15),
@@ -54,6 +57,9 @@ export const sqlErrors = {
   missingEndComment: () => new SqlError(113, "Missing end comment mark '*/'.", 15),
   mustDeclareVariable: (name: string) => new SqlError(137, `Must declare the scalar variable "${name}".`, 15, 2),
   variableAlreadyDeclared: (name: string) => new SqlError(134, `The variable name '${name}' has already been declared. Variable names must be unique within a query batch or stored procedure.`, 15),
+  variantOperand: (op: string) => new SqlError(8117, `Operand data type sql_variant is invalid for ${OPERATOR_NAMES[op] ?? op} operator.`, 16, 1),
+  implicitFromVariant: (to: string) => new SqlError(257, `Implicit conversion from data type sql_variant to ${to} is not allowed. Use the CONVERT function to run this query.`, 16, 3),
+  operandTypeClash: (from: string, to: string) => new SqlError(206, `Operand type clash: ${from} is incompatible with ${to}`, 16, 2),
   invalidObjectName: (name: string) => new SqlError(208, `Invalid object name '${name}'.`),
   invalidColumnName: (name: string) => new SqlError(207, `Invalid column name '${name}'.`),
   ambiguousColumnName: (name: string) => new SqlError(209, `Ambiguous column name '${name}'.`),

@@ -4,6 +4,7 @@
  * decimals may be stored as text when a double cannot hold them (exact-decimal.ts), and a
  * datetimeoffset is stored as local time plus offset, while SQL Server compares the UTC instant.
  */
+import { compareVariants, unpackVariant } from '../../variant-value';
 import type { SqliteDatabase } from '../sqlite-loader';
 import { compareExact, formatScaled, readScaled, rescale, Scaled, sortKey, storedScaled } from '../../exact-decimal';
 import { formatDate, formatTime, parseTemporal, TICKS_PER_DAY } from '../../temporal';
@@ -100,4 +101,8 @@ export function registerOrderingAggregates(db: SqliteDatabase): void {
   db.aggregate('hcm_dec_max', extreme(1, compareExact) as Parameters<SqliteDatabase['aggregate']>[1]);
   db.aggregate('hcm_dto_min', extreme(-1, compareInstants) as Parameters<SqliteDatabase['aggregate']>[1]);
   db.aggregate('hcm_dto_max', extreme(1, compareInstants) as Parameters<SqliteDatabase['aggregate']>[1]);
+  // sql_variant: by type family first, then value (variant-value.ts).
+  const compareVariantValues = (a: Value, b: Value) => compareVariants(unpackVariant(a), unpackVariant(b));
+  db.aggregate('hcm_variant_min', extreme(-1, compareVariantValues) as Parameters<SqliteDatabase['aggregate']>[1]);
+  db.aggregate('hcm_variant_max', extreme(1, compareVariantValues) as Parameters<SqliteDatabase['aggregate']>[1]);
 }

@@ -12,6 +12,7 @@ import { tokenize } from '../../tsql/lexer';
 import { Cursor } from '../../tsql/parser/cursor';
 import { parseDataType } from '../../tsql/parser/parse-type';
 import { STRING_FUNCTIONS } from './string-functions';
+import { VARIANT_FUNCTIONS } from './variant-functions';
 import { DATE_FUNCTIONS, sessionDateFunctions } from './date-functions';
 import { catalogFunctions, FunctionHost } from './catalog-functions';
 import { ORDERING_FUNCTIONS, registerOrderingAggregates } from './ordering-functions';
@@ -44,6 +45,7 @@ export function registerFunctions(db: SqliteDatabase, host: FunctionHost): void 
     ...STRING_FUNCTIONS,
     ...DATE_FUNCTIONS,
     ...ORDERING_FUNCTIONS,
+    ...VARIANT_FUNCTIONS,
     ...sessionDateFunctions(host),
     ...catalogFunctions(host),
     hcm_cast: (value, to, from, style, tryCast) => convertValue(value, from === null ? null : parseTypeText(String(from)), parseTypeText(String(to)),

@@ -3,6 +3,7 @@
  * trailing spaces, SUBSTRING accepts starts before 1, REPLACE and CHARINDEX ignore case,
  * ROUND rounds half away from zero, CONCAT treats NULL as ''.
  */
+import { encodeForCodePage } from '../../protocol/types/code-page';
 import { roundHalfAwayFromZero } from '../convert';
 import { sqlErrors } from '../../tsql/sql-error';
 import { like, patindex } from './like';
@@ -27,7 +28,12 @@ function escapeRegex(value: string): string {
 
 export const STRING_FUNCTIONS: Record<string, Fn> = {
   hcm_len: (s) => (isNull(s) ? null : Buffer.isBuffer(s) ? s.length : text(s).replace(/ +$/, '').length),
-  hcm_datalength: (s) => (isNull(s) ? null : Buffer.isBuffer(s) ? s.length : typeof s === 'string' ? Buffer.byteLength(s, 'ucs2') : 8),
+  hcm_datalength: (s, codePage) => {
+    if (isNull(s)) return null;
+    if (Buffer.isBuffer(s)) return s.length;
+    if (typeof s !== 'string') return 8;
+    return codePage ? encodeForCodePage(s, Number(codePage)).length : Buffer.byteLength(s, 'ucs2');
+  },
   hcm_ltrim: (s) => (isNull(s) ? null : text(s).replace(/^ +/, '')),
   hcm_rtrim: (s) => (isNull(s) ? null : text(s).replace(/ +$/, '')),
   hcm_trim: (s) => (isNull(s) ? null : text(s).replace(/^ +| +$/g, '')),

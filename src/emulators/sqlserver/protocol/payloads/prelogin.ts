@@ -1,7 +1,7 @@
 /**
  * PRELOGIN (MS-TDS 2.2.6.5): a list of option tokens (type, offset, length) ended by 0xFF,
  * followed by the option data. The stand-in reads the client's options and answers with its
- * version and ENCRYPT_NOT_SUP: it has no TLS, so clients connect with `encrypt: false`.
+ * version and its encryption answer (session/login.ts decides it).
  */
 import { BufferWriter } from '../buffer-writer';
 import { readBytes, readUInt16BE, readUInt8 } from '../buffer-readers';

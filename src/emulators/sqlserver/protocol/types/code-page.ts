@@ -3,10 +3,12 @@
  * LCID picks a Windows code page, and char/varchar/text values travel in it. `collationInfo`
  * turns a collation name (Cyrillic_General_CI_AS, Greek_CS_AS, Latin1_General_100_CI_AS_SC, …)
  * into its 5 wire bytes and code page; `encodeForCodePage` encodes text in a single-byte Windows
- * code page, '?' for what it cannot hold, as SQL Server converts. The double-byte code pages
- * (932, 936, 949, 950) are not kept: their text goes out as '?' beyond ASCII.
+ * code page, '?' for what it cannot hold, as SQL Server converts. The double-byte code pages of
+ * the East Asian collations (932 Japanese, 936 Simplified Chinese, 949 Korean, 950 Traditional
+ * Chinese) go through iconv-lite: a character there is one or two bytes, and DATALENGTH counts them.
  */
 import { TextDecoder } from 'node:util';
+import iconv from 'iconv-lite';
 import { DEFAULT_COLLATION, DEFAULT_COLLATION_NAME } from './collation';
 import { decodeCp1252, encodeCp1252 } from './cp1252';
 
@@ -60,6 +62,19 @@ export function collationInfo(name: string | undefined): CollationInfo {
   return { bytes, codePage };
 }
 
+/**
+ * The code page of a collation's wire bytes (a client's RPC parameter or bulk-load column): by
+ * the LCID of a Windows collation; SQL collations (SortId set) of this stand-in are CP1252's.
+ */
+export function codePageOfCollation(collation: Buffer | undefined): number {
+  if (!collation || collation.length !== 5 || collation[4] !== 0) return 1252;
+  const lcid = collation.readUInt32LE(0) & 0xfffff;
+  return WINDOWS_COLLATIONS.find(([, id]) => id === lcid)?.[2] ?? LCID_CODE_PAGES[lcid] ?? 1252;
+}
+
+/** LCIDs that clients send with another sublanguage than the collation table's. */
+const LCID_CODE_PAGES: Record<number, number> = { 0x0804: 936, 0x1004: 936, 0x0404: 950, 0x0c04: 950, 0x1404: 950, 0x0411: 932, 0x0412: 949 };
+
 const encoders = new Map<number, Map<number, number>>();
 
 /** Unicode → byte for a single-byte Windows code page, built once from the platform's decoder. */
@@ -83,8 +98,28 @@ function singleByteTable(codePage: number): Map<number, number> | undefined {
 
 const QUESTION_MARK = 0x3f;
 
+const DOUBLE_BYTE = new Set([932, 936, 949, 950]);
+
+/** True for the East Asian code pages, where char(n)/varchar(n) count bytes, not characters. */
+export function isDoubleByte(codePage: number): boolean {
+  return DOUBLE_BYTE.has(codePage);
+}
+
+/** The longest start of `text` that fits in `bytes` bytes of the code page (a character is never split). */
+export function truncateToBytes(text: string, bytes: number, codePage: number): string {
+  let used = 0;
+  let kept = '';
+  for (const char of text) {
+    used += encodeForCodePage(char, codePage).length;
+    if (used > bytes) break;
+    kept += char;
+  }
+  return kept;
+}
+
 export function encodeForCodePage(text: string, codePage: number): Buffer {
   if (codePage === 1252) return encodeCp1252(text);
+  if (DOUBLE_BYTE.has(codePage)) return iconv.encode(text, `cp${codePage}`);
   const table = singleByteTable(codePage);
   const bytes: number[] = [];
   for (const char of text) {
@@ -96,6 +131,7 @@ export function encodeForCodePage(text: string, codePage: number): Buffer {
 
 export function decodeForCodePage(bytes: Buffer, codePage: number): string {
   if (codePage === 1252) return decodeCp1252(bytes);
+  if (DOUBLE_BYTE.has(codePage)) return iconv.decode(bytes, `cp${codePage}`);
   try {
     return new TextDecoder(`windows-${codePage}`).decode(bytes);
   } catch {

@@ -9,7 +9,7 @@ import { BufferWriter } from '../buffer-writer';
 import { readBVarChar, readUInt16LE, readUInt32LE, readUInt8, readUsVarChar, ReadResult } from '../buffer-readers';
 import { DataTypeId, USHORT_MAX } from './data-type-ids';
 import { collationInfo } from './code-page';
-import { MAX_LENGTH, SqlType, SqlTypeName } from '../../sql-type';
+import { MAX_LENGTH, SqlType, SqlTypeName, VARIANT } from '../../sql-type';
 
 /** 2.2.5.4.3: the largest sql_variant, announced in TYPE_INFO (variant.ts writes the values). */
 const VARIANT_MAX_LENGTH = 8016;
@@ -95,6 +95,12 @@ function readOtherTypeInfo(buffer: Buffer, id: number, start: number): ReadResul
       const name = id === DataTypeId.Text ? 'text' : id === DataTypeId.NText ? 'ntext' : 'image';
       return { value: { id, sqlType: { name, length: MAX_LENGTH }, lengthKind: 'long', length, collation }, offset };
     }
+    case DataTypeId.SsVariant: {
+      // 2.2.5.4.3: LONGLEN maximum; each value then names its own base type (variant-read.ts).
+      let length;
+      ({ value: length, offset } = readUInt32LE(buffer, offset));
+      return { value: { id, sqlType: { ...VARIANT }, lengthKind: 'long', length }, offset };
+    }
     case DataTypeId.Xml: {
       let schemaPresent;
       ({ value: schemaPresent, offset } = readUInt8(buffer, offset));
@@ -115,7 +121,7 @@ function readStringTypeInfo(buffer: Buffer, id: number, start: number): ReadResu
   const known = STRINGS[id];
   if (!known) {
     const what = id === DataTypeId.Tvp ? 'table-valued parameters' : id === DataTypeId.Udt ? 'CLR user-defined types'
-      : id === DataTypeId.SsVariant ? 'sql_variant' : `data type 0x${id.toString(16).padStart(2, '0')}`;
+      : `data type 0x${id.toString(16).padStart(2, '0')}`;
     throw new UnsupportedTypeError(`The SQL Server stand-in does not support ${what}.`);
   }
   const [name, unicode, hasCollation] = known;

@@ -6,8 +6,9 @@
 import { readBigUInt64LE, readBytes, readInt16LE, readInt32LE, readUInt16LE, readUInt32LE, readUInt8, readUIntLE, ReadResult } from '../buffer-readers';
 import { PLP_NULL, PLP_UNKNOWN_LENGTH, USHORT_MAX } from './data-type-ids';
 import { isUtf8Collation } from './collation';
-import { decodeCp1252 } from './cp1252';
+import { codePageOfCollation, decodeForCodePage } from './code-page';
 import type { TypeInfo } from './type-info';
+import { decodeVariant } from './variant-read';
 import type { StoredValue } from '../../sql-type';
 import { DAYS_TO_1900, TICKS_PER_SECOND, toStoredTemporal } from '../../temporal';
 import { storedScaled } from '../../exact-decimal';
@@ -72,6 +73,7 @@ export function readPlp(buffer: Buffer, start: number): ReadResult<Buffer | null
 
 function decode(bytes: Buffer, info: TypeInfo): StoredValue {
   const type = info.sqlType;
+  if (type.variant) return decodeVariant(bytes, decode);
   switch (type.name) {
     case 'tinyint': return bytes.readUInt8(0);
     case 'smallint': return bytes.readInt16LE(0);
@@ -85,7 +87,7 @@ function decode(bytes: Buffer, info: TypeInfo): StoredValue {
     case 'decimal': case 'numeric': return decodeDecimal(bytes, type.scale ?? 0);
     case 'uniqueidentifier': return decodeGuid(bytes);
     case 'char': case 'varchar': case 'text':
-      return isUtf8Collation(info.collation) ? bytes.toString('utf8') : decodeCp1252(bytes);
+      return isUtf8Collation(info.collation) ? bytes.toString('utf8') : decodeForCodePage(bytes, codePageOfCollation(info.collation));
     case 'nchar': case 'nvarchar': case 'ntext': case 'xml':
       return bytes.toString('ucs2');
     case 'binary': case 'varbinary': case 'image': case 'rowversion':

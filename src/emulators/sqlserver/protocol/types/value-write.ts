@@ -13,7 +13,7 @@ import { MAX_LENGTH, SqlType, StoredValue } from '../../sql-type';
 import { DAYS_TO_1900, parseTemporal, TemporalParts, TICKS_PER_DAY, TICKS_PER_SECOND, roundForType } from '../../temporal';
 import { readScaled, rescale } from '../../exact-decimal';
 import { writeVariant } from './variant';
-import { collationInfo, encodeForCodePage } from './code-page';
+import { collationInfo, encodeForCodePage, isDoubleByte } from './code-page';
 
 /** A stored value that cannot be shown as the column's type (e.g. text in a date column). */
 export class ValueConversionError extends Error {}
@@ -170,6 +170,9 @@ export function textOf(value: StoredValue): string {
 
 function padded(type: SqlType, text: string): string {
   if ((type.name === 'char' || type.name === 'nchar') && type.length !== undefined && type.length !== MAX_LENGTH) {
+    // char(n) under a double-byte code page is n bytes: pad by what the text's bytes leave.
+    const codePage = type.name === 'char' ? collationInfo(type.collation).codePage : 0;
+    if (isDoubleByte(codePage)) return text.padEnd(text.length + Math.max(0, type.length - encodeForCodePage(text, codePage).length), ' ');
     return text.padEnd(type.length, ' ');
   }
   return text;

@@ -7,6 +7,7 @@ import { BufferWriter } from '../buffer-writer';
 import { DataTypeId } from './data-type-ids';
 import { collationInfo } from './code-page';
 import type { SqlType, SqlTypeName, StoredValue } from '../../sql-type';
+import { unpackVariant } from '../../variant-value';
 
 const FIXED_BASES: Partial<Record<SqlTypeName, number>> = {
   tinyint: DataTypeId.Int1, smallint: DataTypeId.Int2, int: DataTypeId.Int4, bigint: DataTypeId.Int8,
@@ -28,6 +29,9 @@ type WriteValue = (writer: BufferWriter, type: SqlType, value: StoredValue, fixe
 /** `writeValue` is passed in (value-write.ts calls this file) to keep the modules acyclic. */
 export function writeVariant(writer: BufferWriter, type: SqlType, value: StoredValue, writeValue: WriteValue): void {
   if (value === null) return void writer.uint32le(0);
+  // A packed variant (variant-value.ts) names its base type; a bare value is of the static type.
+  const packed = unpackVariant(value);
+  if (packed) return writeVariant(writer, { ...packed.type, variant: true }, packed.value, writeValue);
   const base: SqlType = { ...type, variant: false };
   const inner = new BufferWriter(32);
   const props = new BufferWriter(8);

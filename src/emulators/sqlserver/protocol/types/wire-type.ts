@@ -8,6 +8,7 @@
  *  - Before 7.3, date, time, datetime2 and datetimeoffset reach the client as nvarchar text.
  *  - Before 7.2 there is no PLP: varchar(max), nvarchar(max), varbinary(max) and xml reach the
  *    client as text, ntext and image (LONGLEN + TEXTPTR, 2.2.5.2.4).
+ *  - A sql_variant holding one of the 7.3 date types reaches a 7.1/7.2 client as an nvarchar variant.
  */
 import { BufferWriter } from '../buffer-writer';
 import { DataTypeId } from './data-type-ids';
@@ -18,8 +19,9 @@ import { hasNewDateTypes, hasPlpAndHeaders } from '../tds-version';
 import { formatDate, formatOffset, formatTime } from '../../temporal';
 import { temporalParts, textOf } from './value-write';
 import type { SqlType, SqlTypeName, StoredValue } from '../../sql-type';
+import { packVariant, unpackVariant } from '../../variant-value';
 
-export type WireForm = 'nullable' | 'fixed' | 'temporalText' | 'legacyLob';
+export type WireForm = 'nullable' | 'fixed' | 'temporalText' | 'legacyLob' | 'variantLegacyDates';
 
 export interface WireType {
   /** The type as the client is told it (after a down-level substitution). */
@@ -57,7 +59,7 @@ function legacyLobType(type: SqlType): SqlType {
 }
 
 export function wireTypeOf(type: SqlType, nullable: boolean, tdsVersion: number): WireType {
-  if (type.variant) return { type, source: type, form: 'nullable' };
+  if (type.variant) return { type, source: type, form: hasNewDateTypes(tdsVersion) ? 'nullable' : 'variantLegacyDates' };
   if (!nullable && FIXED_IDS[type.name] !== undefined) return { type, source: type, form: 'fixed' };
   if (!hasNewDateTypes(tdsVersion) && NEW_DATE_TYPES.has(type.name)) {
     return { type: { name: 'nvarchar', length: temporalTextLength(type) }, source: type, form: 'temporalText' };
@@ -93,6 +95,11 @@ const TEXT_TIMESTAMP = Buffer.alloc(8, 0);
 export function writeWireValue(writer: BufferWriter, wire: WireType, value: StoredValue): void {
   switch (wire.form) {
     case 'fixed': return writeValue(writer, wire.type, value, true);
+    case 'variantLegacyDates': {
+      const base = unpackVariant(value);
+      if (!base || !NEW_DATE_TYPES.has(base.type.name)) return writeValue(writer, wire.type, value);
+      return writeValue(writer, wire.type, packVariant({ name: 'nvarchar', length: temporalTextLength(base.type) }, temporalText(base.type, base.value)));
+    }
     case 'temporalText': return writeValue(writer, wire.type, value === null ? null : temporalText(wire.source, value));
     case 'legacyLob': {
       if (value === null) return void writer.uint8(0);

@@ -1,8 +1,8 @@
 /**
  * System procedures that bulk-copy clients call before INSERT BULK: sp_tablecollations_100 (and
  * its older form sp_tablecollations_90) list a table's columns with their collations, so
- * SqlBulkCopy and freebcp know how to encode char/varchar values. The stand-in has one
- * collation (SQL_Latin1_General_CP1_CI_AS); non-character columns get NULL, as on SQL Server.
+ * SqlBulkCopy and freebcp know how to encode char/varchar values: each character column reports
+ * its own COLLATE, or the database's SQL_Latin1_General_CP1_CI_AS; others get NULL, as on SQL Server.
  */
 import type { CallResult, CallArgument } from './run-procedure';
 import type { Executor } from './executor';
@@ -10,7 +10,8 @@ import { tokenize } from '../lexer';
 import { Cursor } from '../parser/cursor';
 import { sqlErrors } from '../sql-error';
 import { textOf } from '../../protocol/types/value-write';
-import { DEFAULT_COLLATION, DEFAULT_COLLATION_NAME } from '../../protocol/types/collation';
+import { DEFAULT_COLLATION_NAME } from '../../protocol/types/collation';
+import { collationInfo } from '../../protocol/types/code-page';
 import { INT, SYSNAME, SqlType, StoredValue } from '../../sql-type';
 import type { ResultColumn } from '../../protocol/tokens/col-metadata';
 
@@ -34,7 +35,9 @@ export async function tableCollations(ex: Executor, args: CallArgument[], suffix
   ex.sink.columns(columns);
   const rows = (table?.columns ?? []).map((column, i): StoredValue[] => {
     const character = CHARACTER_TYPES.has(column.type.name);
-    return [i + 1, column.name, ...versions.map(() => (character ? DEFAULT_COLLATION : null)), ...versions.map(() => (character ? DEFAULT_COLLATION_NAME : null))];
+    // A column's own COLLATE tells SqlBulkCopy which code page to encode its varchar values in.
+    const collation = column.type.collation ?? DEFAULT_COLLATION_NAME;
+    return [i + 1, column.name, ...versions.map(() => (character ? collationInfo(collation).bytes : null)), ...versions.map(() => (character ? collation : null))];
   });
   for (const row of rows) {
     const wait = ex.sink.row(row);

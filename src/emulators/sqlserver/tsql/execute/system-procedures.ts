@@ -63,7 +63,7 @@ function parameterRow(ex: Executor, procedure: ProcedureDefinition, name: string
   const f = typeFacets(type);
   const temporal = typeFamily(type) === 'temporal' && type.name !== 'date' && type.name !== 'datetime' && type.name !== 'smalldatetime';
   return [ex.session.database, procedure.schema, `${procedure.name};1`, name, ordinal, kind, hasDefault ? 1 : 0, null, 1, null,
-    SQL_DB_TYPE[type.name] ?? null, f.charMax, f.octets, f.precision, f.scale, null, ex.session.database, 'sys', dataTypeName(type),
+    SQL_DB_TYPE[dataTypeName(type)] ?? null, f.charMax, f.octets, f.precision, f.scale, null, ex.session.database, 'sys', dataTypeName(type),
     null, null, null, temporal ? type.scale ?? 7 : null];
 }
 
@@ -87,6 +87,7 @@ function objectType(object: CatalogObject): string {
 
 function lengthOf(type: SqlType): number {
   const f = typeFacets(type);
+  if (type.variant) return 8016;
   if (f.octets !== null) return f.octets;
   return { tinyint: 1, smallint: 2, int: 4, bigint: 8, bit: 1, real: 4, float: 8, money: 8, smallmoney: 4, datetime: 8, smalldatetime: 4,
     date: 3, uniqueidentifier: 16, rowversion: 8 }[type.name as string] ?? (type.name === 'decimal' || type.name === 'numeric' ? 9 : 8);

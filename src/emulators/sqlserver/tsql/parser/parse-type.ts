@@ -3,6 +3,7 @@
  * `decimal(10, 2)`, `datetime2(3)`, `double precision`, `sysname`.
  */
 import type { Cursor } from './cursor';
+import { VARIANT } from '../../sql-type';
 import { canonicalTypeName, makeType, SqlType } from '../../sql-type';
 import { sqlErrors } from '../sql-error';
 
@@ -20,8 +21,8 @@ export function parseDataType(cursor: Cursor, inCast = false): SqlType {
   if (written.toLowerCase() === 'national' || written.toLowerCase() === 'char' || written.toLowerCase() === 'character') {
     while (cursor.isWord('CHAR', 'CHARACTER', 'VARYING')) written += ` ${cursor.next().text}`;
   }
-  // sql_variant: a placeholder base type until CAST learns its operand's (see SqlType.variant).
-  if (written.toLowerCase() === 'sql_variant') return { name: 'int', variant: true };
+  // sql_variant: each value carries its own base type (variant-value.ts).
+  if (written.toLowerCase() === 'sql_variant') return { ...VARIANT };
   const name = canonicalTypeName(written);
   if (!name) throw sqlErrors.unknownType(written).at(token.line);
   const args: Array<number | 'max'> = [];

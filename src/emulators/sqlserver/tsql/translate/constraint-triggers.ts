@@ -6,7 +6,8 @@
  * carry. AFTER triggers carry out ON DELETE/UPDATE CASCADE and SET NULL.
  */
 import type { Catalog, TableDefinition } from '../../engine/catalog';
-import { MAX_LENGTH, typeFamily } from '../../sql-type';
+import { isUnicode, MAX_LENGTH, typeFamily } from '../../sql-type';
+import { collationInfo, isDoubleByte } from '../../protocol/types/code-page';
 import { quoteIdentifier, quoteString } from './context';
 
 /** Separates the fields of a trigger's error payload: HCM␟number␟field␟… */
@@ -76,7 +77,10 @@ function lengthChecks(table: TableDefinition, bodies: TriggerBodies): void {
     const family = typeFamily(column.type);
     if ((family !== 'string' && family !== 'binary') || column.type.length === undefined || column.type.length === MAX_LENGTH || column.type.name === 'rowversion') continue;
     const length = column.type.length;
-    const check = (row: Row) => raise(`length(${ref(row, column.name)}) > ${length}`, payload(['2628', `dbo.${table.name}`, column.name], `substr(${ref(row, column.name)}, 1, ${length})`));
+    // varchar under a double-byte code page counts bytes (DATALENGTH), not characters.
+    const codePage = family === 'string' && !isUnicode(column.type) ? collationInfo(column.type.collation).codePage : 0;
+    const measure = (sql: string) => (isDoubleByte(codePage) ? `hcm_datalength(${sql}, ${codePage})` : `length(${sql})`);
+    const check = (row: Row) => raise(`${measure(ref(row, column.name))} > ${length}`, payload(['2628', `dbo.${table.name}`, column.name], `substr(${ref(row, column.name)}, 1, ${length})`));
     bodies.beforeInsert.push(check('NEW'));
     bodies.beforeUpdate.push(check('NEW'));
   }

@@ -5,7 +5,7 @@
  * functions that raise SQL Server's errors (245, 8134, …) where SQLite would quietly go on.
  */
 import type { Expr, Query } from '../ast';
-import { dominantType, formatType, INT, MAX_LENGTH, SqlType, typeFamily, BIT } from '../../sql-type';
+import { dominantType, formatType, INT, MAX_LENGTH, SqlType, typeFamily, BIT, VARIANT } from '../../sql-type';
 import { sqlErrors } from '../sql-error';
 import { literalSql, ParameterList, quoteString, TranslationContext } from './context';
 import type { Scope } from './scope';
@@ -132,6 +132,7 @@ function comparedByFunction(left: Typed, right: Typed): boolean {
  * and an exact text alike (see exact-decimal.ts); datetimeoffset values compare by their UTC instant.
  */
 export function comparisonSql(left: Typed, right: Typed, op: string): string {
+  if (left.type?.variant || right.type?.variant) return `(hcm_variant_cmp(${left.sql}, ${right.sql}) ${op} 0)`;
   if (!comparedByFunction(left, right)) return `(${left.sql} ${op} ${right.sql})`;
   if (left.type!.name === 'datetimeoffset' || right.type!.name === 'datetimeoffset') return `(hcm_dto_utc(${left.sql}) ${op} hcm_dto_utc(${right.sql}))`;
   return `(hcm_dec_cmp(${left.sql}, ${right.sql}) ${op} 0)`;
@@ -139,6 +140,7 @@ export function comparisonSql(left: Typed, right: Typed, op: string): string {
 
 /** The SQL to ORDER BY for a value: a sortable key for exact numbers and datetimeoffset, the value itself otherwise. */
 export function orderKeySql(value: Typed): string {
+  if (value.type?.variant) return `hcm_variant_key(${value.sql})`;
   if (value.type?.name === 'datetimeoffset') return `hcm_dto_utc(${value.sql})`;
   if (value.type && typeFamily(value.type) === 'exact') return `hcm_dec_key(${value.sql})`;
   return value.sql;
@@ -146,6 +148,8 @@ export function orderKeySql(value: Typed): string {
 
 /** Makes both sides comparable the way SQL Server's implicit conversion would. */
 export function alignForComparison(left: Typed, right: Typed): [Typed, Typed] {
+  // Against a sql_variant the other side becomes one too; compareVariants then applies the family rules.
+  if (left.type?.variant || right.type?.variant) return [coerceTo(left, VARIANT), coerceTo(right, VARIANT)];
   if (!left.type || !right.type) return [left, right];
   const lf = typeFamily(left.type);
   const rf = typeFamily(right.type);
@@ -157,6 +161,7 @@ export function alignForComparison(left: Typed, right: Typed): [Typed, Typed] {
 
 /** Wraps a value in a conversion to `type` unless it already has a compatible type. */
 export function coerceTo(value: Typed, type: SqlType | null): Typed {
+  if (type && !!type.variant !== !!value.type?.variant && value.sql !== 'NULL') return { sql: castSql(value.sql, value.type, type), type };
   if (!type || !value.type) return value;
   const from = typeFamily(value.type);
   const to = typeFamily(type);
@@ -173,6 +178,7 @@ export function castSql(sql: string, from: SqlType | null, to: SqlType, style?: 
 }
 
 function emitArithmetic(op: string, left: Typed, right: Typed): Typed {
+  if (left.type?.variant || right.type?.variant) throw sqlErrors.variantOperand(op);
   const lf = left.type ? typeFamily(left.type) : null;
   const rf = right.type ? typeFamily(right.type) : null;
   if (op === '+' && (lf === 'string' || rf === 'string')) {
@@ -269,8 +275,8 @@ function emitIn(expr: Expr & { kind: 'in' }, ctx: ExpressionContext): Typed {
 
 function emitCast(expr: Expr & { kind: 'cast' }, ctx: ExpressionContext): Typed {
   const value = emitExpression(expr.expr, ctx);
-  // CAST(x AS sql_variant): the value as it is, remembered as a variant of its own type.
-  if (expr.type.variant) return { sql: value.sql, type: { ...(value.type ?? { name: 'int' }), variant: true }, nullable: value.nullable !== false };
+  // CAST(x AS sql_variant): the value packed with its own type (variant-value.ts).
+  if (expr.type.variant) return { sql: value.type?.variant ? value.sql : castSql(value.sql, value.type, VARIANT), type: VARIANT, nullable: value.nullable !== false };
   const style = expr.style ? emitExpression(expr.style, ctx).sql : undefined;
   // A character result keeps its operand's collation (and so its code page on the wire).
   const type = value.type?.collation && typeFamily(expr.type) === 'string' ? { ...expr.type, collation: value.type.collation } : expr.type;

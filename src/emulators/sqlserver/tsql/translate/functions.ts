@@ -5,7 +5,8 @@
  * (SUM(int) is int, AVG(int) is int, COUNT_BIG is bigint, ROW_NUMBER is bigint).
  */
 import type { Expr, OrderItem } from '../ast';
-import { BIGINT, dominantType, formatType, INT, MAX_LENGTH, NVARCHAR_4000, SqlType, SYSNAME, typeFamily } from '../../sql-type';
+import { BIGINT, dominantType, formatType, INT, isUnicode, MAX_LENGTH, NVARCHAR_4000, SqlType, SYSNAME, typeFamily, VARIANT } from '../../sql-type';
+import { collationInfo } from '../../protocol/types/code-page';
 import { SqlError, sqlErrors } from '../sql-error';
 import { quoteString } from './context';
 import { coerceTo, emitExpression, exact, ExpressionContext, orderKeySql, Typed } from './emit-expression';
@@ -37,7 +38,18 @@ const arity = (name: string, args: Typed[], min: number, max = min) => {
 const HANDLERS: Record<string, Handler> = {
   // Strings
   LEN: (args) => { arity('LEN', args, 1); return { sql: `hcm_len(${args[0].sql})`, type: args[0].type?.length === MAX_LENGTH ? BIGINT : INT }; },
-  DATALENGTH: call('hcm_datalength', INT),
+  // varchar counts the bytes of its collation's code page (two for most East Asian characters), nvarchar UTF-16's.
+  DATALENGTH: (args) => {
+    arity('DATALENGTH', args, 1);
+    const type = args[0].type;
+    // char(n) and nchar(n) are fixed-length: n bytes (2n for nchar) whatever the value, NULL aside.
+    if (type && (type.name === 'char' || type.name === 'nchar') && type.length !== undefined && type.length !== MAX_LENGTH) {
+      return { sql: `(CASE WHEN ${args[0].sql} IS NULL THEN NULL ELSE ${type.name === 'nchar' ? type.length * 2 : type.length} END)`, type: INT, nullable: true };
+    }
+    const codePage = type && typeFamily(type) === 'string' && !isUnicode(type) ? collationInfo(type.collation).codePage : 0;
+    return { sql: `hcm_datalength(${args[0].sql}, ${codePage})`, type: INT, nullable: true };
+  },
+  SQL_VARIANT_PROPERTY: (args) => { arity('SQL_VARIANT_PROPERTY', args, 2); return { sql: `hcm_variant_property(${coerceTo(args[0], VARIANT).sql}, ${args[1].sql})`, type: VARIANT, nullable: true }; },
   UPPER: call('upper', (a) => stringOf(a)),
   LOWER: call('lower', (a) => stringOf(a)),
   LTRIM: call('hcm_ltrim', (a) => stringOf(a)),
@@ -201,7 +213,7 @@ function emitAggregate(expr: Expr & { kind: 'call' }, args: Typed[], ctx: Expres
     case 'COUNT_BIG': return { sql: `count(${inner})`, type: BIGINT };
     case 'MIN': case 'MAX': {
       // By numeric value: a column may hold REALs and exact texts (exact-decimal.ts). Not as window functions (no inverse).
-      const prefix = expr.over || !type ? '' : typeFamily(type) === 'exact' ? 'hcm_dec_' : type.name === 'datetimeoffset' ? 'hcm_dto_' : '';
+      const prefix = expr.over || !type ? '' : type.variant ? 'hcm_variant_' : typeFamily(type) === 'exact' ? 'hcm_dec_' : type.name === 'datetimeoffset' ? 'hcm_dto_' : '';
       return { sql: `${prefix}${expr.name.toLowerCase()}(${inner})`, type, nullable: true };
     }
     case 'SUM': {

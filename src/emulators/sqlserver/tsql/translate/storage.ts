@@ -5,7 +5,8 @@
  * Server supplies itself — IDENTITY, ROWVERSION and DEFAULT.
  */
 import type { CatalogColumn, TableDefinition } from '../../engine/catalog';
-import { typeFamily } from '../../sql-type';
+import { formatType, typeFamily } from '../../sql-type';
+import { sqlErrors } from '../sql-error';
 import { parseBatch } from '../parser/parser';
 import type { Expr } from '../ast';
 import { quoteString } from './context';
@@ -19,6 +20,9 @@ export function storeAs(value: Typed, column: CatalogColumn): string {
   if (value.sql === 'NULL') return 'NULL';
   const target = column.type;
   const from = value.type;
+  // Into sql_variant any value converts implicitly; out of it only an explicit CAST/CONVERT may (257).
+  if (from?.variant && !target.variant) throw sqlErrors.implicitFromVariant(formatType(target));
+  if (target.variant) return from?.variant ? value.sql : castSql(value.sql, from, target);
   if (from && from.name === target.name && from.scale === target.scale && from.precision === target.precision) return value.sql;
   const family = typeFamily(target);
   const narrower = family === 'integer' && from !== null && typeFamily(from) === 'integer' && INTEGER_RANK[from.name]! > INTEGER_RANK[target.name]!;

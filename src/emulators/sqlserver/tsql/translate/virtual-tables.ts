@@ -25,6 +25,7 @@ const DATETIME: SqlType = { name: 'datetime' };
 export function typeFacets(type: SqlType): { charMax: number | null; octets: number | null; precision: number | null; radix: number | null; scale: number | null; datetimePrecision: number | null; charset: string | null; collation: string | null } {
   const none = { charMax: null, octets: null, precision: null, radix: null, scale: null, datetimePrecision: null, charset: null, collation: null };
   const integerPrecision: Record<string, number> = { tinyint: 3, smallint: 5, int: 10, bigint: 19 };
+  if (type.variant) return none;
   switch (typeFamily(type)) {
     case 'integer': return { ...none, precision: integerPrecision[type.name], radix: 10, scale: 0 };
     case 'exact':
@@ -52,6 +53,7 @@ export function typeFacets(type: SqlType): { charMax: number | null; octets: num
 }
 
 export function dataTypeName(type: SqlType): string {
+  if (type.variant) return 'sql_variant';
   return type.name === 'rowversion' ? 'timestamp' : type.name;
 }
 
@@ -162,7 +164,8 @@ const VIEWS: Record<string, VirtualTable> = {
       ['precision', TINYINT], ['scale', TINYINT], ['is_nullable', BIT], ['is_identity', BIT], ['is_computed', BIT], ['is_rowguidcol', BIT]],
     rows: (catalog) => catalog.all().flatMap((o) => (o.kind === 'procedure' ? [] : o.columns.map((c, i) => {
       const f = typeFacets(c.type);
-      const maxLength = f.octets ?? (typeFamily(c.type) === 'integer' ? { tinyint: 1, smallint: 2, int: 4, bigint: 8 }[c.type.name as 'int'] : 8);
+      // 8016: the largest sql_variant (MS-TDS 2.2.5.4.3), as sys.columns reports it.
+      const maxLength = c.type.variant ? 8016 : f.octets ?? (typeFamily(c.type) === 'integer' ? { tinyint: 1, smallint: 2, int: 4, bigint: 8 }[c.type.name as 'int'] : 8);
       return [o.objectId, c.name, i + 1, 0, 0, maxLength, f.precision ?? 0, f.scale ?? 0, c.nullable ? 1 : 0, c.identity ? 1 : 0, c.computedSource ? 1 : 0, 0];
     }))),
   },
