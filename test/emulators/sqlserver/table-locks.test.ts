@@ -86,10 +86,12 @@ SELECT (SELECT Id FROM #lk_work) AS TempId, (SELECT SUM(Qty) FROM dbo.lk_Two) AS
     const b = await session();
     const impatient = await session({ requestTimeout: 300 });
     await a.request().batch('BEGIN TRANSACTION; UPDATE dbo.lk_Two SET Qty = Qty + 1 WHERE Id = 1;');
-    await assert.rejects(b.request().batch('SET LOCK_TIMEOUT 50; UPDATE dbo.lk_Two SET Qty = 0 WHERE Id = 2;'), (error: sql.RequestError) => {
+    await assert.rejects(b.request().batch('SET LOCK_TIMEOUT 50; UPDATE dbo.lk_Two SET Qty = 0 WHERE Id = 2; CREATE TABLE #lk_went_on (Id int);'), (error: sql.RequestError) => {
       assert.equal(error.number, 1222);
       return true;
     });
+    // 1222 cancels its statement only: the batch went on.
+    assert.deepEqual(await rows(b, "SELECT CASE WHEN OBJECT_ID('tempdb..#lk_went_on') IS NULL THEN 0 ELSE 1 END AS WentOn"), [{ WentOn: 1 }]);
     await assert.rejects(impatient.request().batch('DELETE FROM dbo.lk_Two'), (error: sql.RequestError) => error.code === 'ETIMEOUT');
     await waitFor(() => standIn.diagnostics().lockWaiters === 0, 'the cancelled wait left the queue');
     assert.deepEqual(await rows(impatient, 'SELECT COUNT(*) AS Alive FROM dbo.lk_Two'), [{ Alive: 2 }]);
