@@ -2,7 +2,8 @@
  * The stand-in's lock manager on its own: S shares, X excludes, the same owner re-enters and
  * converts ahead of the queue, waiters are granted first come first served, LOCK_TIMEOUT 0 fails
  * at once with 1222, an aborted signal ends a wait, and a cycle of three waits ends with 1205 for
- * the request that closes it while the others stay queued.
+ * the request that closes it while the others stay queued — unless another member has a lower
+ * DEADLOCK_PRIORITY.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -61,5 +62,18 @@ describe('the stand-in lock manager', () => {
     locks.releaseAll(b);
     await aWaits;
     assert.equal(locks.holds(a, 'table:y'), 'X');
+  });
+
+  it('makes the session with the lowest DEADLOCK_PRIORITY the victim, though another closed the cycle', async () => {
+    const locks = new LockManager();
+    const [low, normal] = [{ spid: 51, deadlockPriority: -5 }, owner(52)];
+    await locks.acquire(low, table('x'), 'X', true, -1);
+    await locks.acquire(normal, table('y'), 'X', true, -1);
+    const lowWaits = locks.acquire(low, table('y'), 'X', true, -1);
+    const normalWaits = locks.acquire(normal, table('x'), 'X', true, -1);
+    await assert.rejects(lowWaits, (error: { number: number; message: string }) => error.number === 1205 && /Process ID 51/.test(error.message));
+    locks.releaseAll(low);
+    await normalWaits;
+    assert.equal(locks.holds(normal, 'table:x'), 'X');
   });
 });

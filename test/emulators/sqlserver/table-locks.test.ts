@@ -3,7 +3,8 @@
  * open transaction blocks only the writers of the tables it wrote; other sessions read the
  * committed rows (READ_COMMITTED_SNAPSHOT ON), also through a view; a blocked writer gets 1222
  * after its LOCK_TIMEOUT, is freed at once by a command timeout (ATTENTION), and waits for a
- * parent row another transaction has not committed; a deadlock ends one transaction with 1205;
+ * parent row another transaction has not committed; a deadlock ends one transaction with 1205
+ * (the lowest DEADLOCK_PRIORITY's);
  * ROLLBACK (also to a savepoint) restores the rows exactly, identity values excepted; a kill in
  * the middle of a transaction loses nothing committed; sys.dm_tran_locks shows who holds and who
  * waits; names past 128 characters are refused (103). No sleeps: waits are observed through
@@ -163,6 +164,21 @@ SELECT SCOPE_IDENTITY() AS Next;`);
     await a.request().batch('COMMIT');
     assert.deepEqual(await rows(b, 'SELECT (SELECT Qty FROM dbo.lk_One WHERE Id = 1) AS One, (SELECT Qty FROM dbo.lk_Two WHERE Id = 2) AS Two'), [{ One: 2, Two: 120 }]);
     await b.request().batch('UPDATE dbo.lk_One SET Qty = 1 WHERE Id = 1; UPDATE dbo.lk_Two SET Qty = 20 WHERE Id = 2;');
+  });
+
+  it('chooses the session with SET DEADLOCK_PRIORITY LOW as the victim, though it was waiting first', async () => {
+    const [a, b] = [await session(), await session()];
+    await a.request().batch('SET DEADLOCK_PRIORITY LOW; BEGIN TRANSACTION; UPDATE dbo.lk_One SET Qty = Qty + 1 WHERE Id = 1;');
+    assert.deepEqual(await rows(a, 'SELECT deadlock_priority AS Priority FROM sys.dm_exec_sessions WHERE session_id = @@SPID'), [{ Priority: -5 }]);
+    await b.request().batch('BEGIN TRANSACTION; UPDATE dbo.lk_Two SET Qty = Qty + 1 WHERE Id = 1;');
+    const victim = a.request().batch('UPDATE dbo.lk_Two SET Qty = 0 WHERE Id = 2;');
+    const rejected = assert.rejects(victim, (error: sql.RequestError) => error.number === 1205);
+    await waitFor(() => standIn.diagnostics().lockWaiters === 1, 'A waits for B');
+    await b.request().batch('UPDATE dbo.lk_One SET Qty = Qty + 10 WHERE Id = 1; COMMIT;');
+    await rejected;
+    assert.deepEqual(await rows(a, 'SET DEADLOCK_PRIORITY NORMAL; SELECT @@TRANCOUNT AS Depth, (SELECT Qty FROM dbo.lk_One WHERE Id = 1) AS One, (SELECT Qty FROM dbo.lk_Two WHERE Id = 2) AS Two'),
+      [{ Depth: 0, One: 11, Two: 20 }]);
+    await b.request().batch('UPDATE dbo.lk_One SET Qty = 1 WHERE Id = 1; UPDATE dbo.lk_Two SET Qty = 10 WHERE Id = 1;');
   });
 
   it('refuses object names longer than 128 characters with 103, as SQL Server does', async () => {

@@ -6,8 +6,9 @@
  * waiter costs a pending promise, never a blocked event loop. A wait ends with 1222 after the
  * session's LOCK_TIMEOUT (-1 waits for ever, 0 not at all), at once when the client cancels or
  * goes away (the AbortSignal), and with 1205 when waiting would close a cycle in the wait-for
- * graph: the requester is the victim (SQL Server picks the cheapest to roll back; here the one
- * that found the cycle), and the caller rolls its transaction back.
+ * graph: the victim is the member with the lowest SET DEADLOCK_PRIORITY, the request that closed
+ * the cycle among equals (SQL Server weighs the cost of the rollback instead), and its session
+ * rolls its transaction back.
  */
 import { sqlErrors, SqlError } from '../tsql/sql-error';
 
@@ -16,6 +17,8 @@ export type LockMode = 'S' | 'IX' | 'X';
 export interface LockOwner {
   /** The session id, for 1205's text and sys.dm_tran_locks. */
   readonly spid: number;
+  /** SET DEADLOCK_PRIORITY (0 when absent): the lowest in a cycle is the victim. */
+  readonly deadlockPriority?: number;
 }
 
 export interface LockResource {
@@ -66,6 +69,16 @@ function combine(held: LockMode, wanted: LockMode): LockMode {
 
 export function deadlockVictim(spid: number): SqlError {
   return new SqlError(1205, `Transaction (Process ID ${spid}) was deadlocked on lock resources with another process and has been chosen as the deadlock victim. Rerun the transaction.`, 13, 51);
+}
+
+/**
+ * SQL Server's choice: the lowest DEADLOCK_PRIORITY; among equals the cheapest to roll back, which
+ * the stand-in does not weigh: then the request that closed the cycle.
+ */
+function chooseVictim(requester: LockOwner, cycle: LockOwner[]): LockOwner {
+  const priority = (owner: LockOwner) => owner.deadlockPriority ?? 0;
+  const lowest = Math.min(...cycle.map(priority));
+  return priority(requester) === lowest ? requester : cycle.find((owner) => priority(owner) === lowest)!;
 }
 
 export class LockManager {
@@ -131,9 +144,11 @@ export class LockManager {
       if (held) state.queue.unshift(waiter);
       else state.queue.push(waiter);
       this.waits.set(owner, { state, waiter });
-      if (this.closesCycle(owner)) {
-        waiter.fail(deadlockVictim(owner.spid));
-        return;
+      const cycle = this.cycleThrough(owner);
+      if (cycle) {
+        const victim = chooseVictim(owner, cycle);
+        this.waits.get(victim)?.waiter.fail(deadlockVictim(victim.spid));
+        if (victim === owner) return;
       }
       if (timeoutMs > 0) timer = setTimeout(() => waiter.fail(sqlErrors.lockTimeout()), timeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -213,16 +228,19 @@ export class LockManager {
     return found;
   }
 
-  private closesCycle(start: LockOwner): boolean {
+  /** The owners of a wait-for cycle through `start` (start first), if its new wait closed one. */
+  private cycleThrough(start: LockOwner): LockOwner[] | undefined {
     const seen = new Set<LockOwner>();
-    const stack = this.blockers(start);
-    while (stack.length > 0) {
-      const owner = stack.pop()!;
-      if (owner === start) return true;
-      if (seen.has(owner)) continue;
-      seen.add(owner);
-      stack.push(...this.blockers(owner));
-    }
-    return false;
+    const visit = (owner: LockOwner, path: LockOwner[]): LockOwner[] | undefined => {
+      for (const next of this.blockers(owner)) {
+        if (next === start) return path;
+        if (seen.has(next)) continue;
+        seen.add(next);
+        const found = visit(next, [...path, next]);
+        if (found) return found;
+      }
+      return undefined;
+    };
+    return visit(start, [start]);
   }
 }

@@ -36,7 +36,7 @@ export function dmExecSessionsRow(s: SessionSnapshot): StoredValue[] {
   const ansiDefaults = ['ANSI_NULLS', 'ANSI_NULL_DFLT_ON', 'ANSI_PADDING', 'ANSI_WARNINGS', 'CURSOR_CLOSE_ON_COMMIT', 'IMPLICIT_TRANSACTIONS', 'QUOTED_IDENTIFIER'].every((n) => on(n) === 1);
   return [s.spid, s.loginTime, s.hostName, s.appName, s.login, s.busy ? 'running' : 'sleeping', s.options.language.name, s.options.dateFormat,
     s.options.dateFirst, on('QUOTED_IDENTIFIER'), on('ARITHABORT'), on('ANSI_NULL_DFLT_ON'), ansiDefaults ? 1 : 0, on('ANSI_WARNINGS'),
-    on('ANSI_PADDING'), on('ANSI_NULLS'), on('CONCAT_NULL_YIELDS_NULL'), s.isolationLevel, s.options.lockTimeout, 0, BigInt(s.rowCount),
+    on('ANSI_PADDING'), on('ANSI_NULLS'), on('CONCAT_NULL_YIELDS_NULL'), s.isolationLevel, s.options.lockTimeout, s.options.deadlockPriority ?? 0, BigInt(s.rowCount),
     s.options.textSize, 1, s.openTransactions, 5];
 }
 

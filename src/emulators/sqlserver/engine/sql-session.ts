@@ -189,6 +189,10 @@ export class SqlSession {
     return this.identityInfo.spid;
   }
 
+  get deadlockPriority(): number {
+    return this.options.deadlockPriority ?? 0;
+  }
+
   get lockTimeout(): number {
     return this.options.lockTimeout;
   }
