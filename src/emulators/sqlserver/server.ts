@@ -87,9 +87,9 @@ export class SqlServerStandIn extends LifecycleServer {
     return `Server=${this.host},${this.port};Database=${this.database};User Id=${login.user};Password=${login.password};Encrypt=false`;
   }
 
-  /** What the server has done so far (for tests and diagnostics): open connections, rows written to clients, writers waiting for the write lock. */
+  /** What the server has done so far (for tests and diagnostics): open connections, rows written to clients, requests waiting for a lock. */
   diagnostics(): { connections: number; rowsSent: number; lockWaiters: number } {
-    return { connections: this.connections.size, rowsSent: this.rowsSent, lockWaiters: this.store.writeLock.waiting };
+    return { connections: this.connections.size, rowsSent: this.rowsSent, lockWaiters: this.store.locks.waiting };
   }
 
   protected async onStart(): Promise<void> {

@@ -1,8 +1,10 @@
 /**
  * The stand-in's storage: one SQLite database file in WAL mode and one SQLite connection per
- * TDS session. WAL gives each reader a snapshot of the last commit, so a reader is never blocked
- * by another session's open transaction (SQL Server behaves the same with
- * READ_COMMITTED_SNAPSHOT ON, Azure SQL's default); writers take turns through WriteLock.
+ * TDS session. WAL gives each reader a snapshot of the last commit. Each write statement is its
+ * own short SQLite transaction; the stand-in's table locks (LockManager) and before-images
+ * (session-transaction.ts) make explicit transactions out of them, so an open transaction blocks
+ * only the writers of the tables it wrote, and readers read the committed rows (SQL Server with
+ * READ_COMMITTED_SNAPSHOT ON, Azure SQL's default).
  * Even "in memory" the data sits in a private temporary folder (temporary-directory.ts), because
  * separate connections cannot share a SQLite :memory: database; close() reads the file back into
  * memory and deletes the folder, and start() writes it out again, so data survives a restart of
@@ -11,7 +13,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadSqlite, SqliteDatabase } from './sqlite-loader';
-import { WriteLock } from './write-lock';
+import { LockManager } from './lock-manager';
+import { ImageRegistry, restoreLeftImages } from './before-images';
 import { createOwnedFolder } from './temporary-directory';
 import type { StoredValue } from '../sql-type';
 import { Catalog, createCatalogTables, loadCatalog, ProcedureDefinition } from './catalog';
@@ -22,7 +25,9 @@ export interface DatabaseOptions {
 }
 
 export class StandInDatabase {
-  readonly writeLock = new WriteLock();
+  readonly locks = new LockManager();
+  /** Tables other sessions read from an open transaction's before-image. */
+  readonly images = new ImageRegistry();
   /** Next identity value per table (lower-case name), shared by all sessions; see identity UDFs. */
   readonly identityCounters = new Map<string, bigint>();
   /**
@@ -63,6 +68,9 @@ export class StandInDatabase {
     this.admin = new Sqlite(this.file);
     this.admin.pragma('journal_mode = WAL');
     createCatalogTables(this.admin);
+    // A process killed inside a transaction left before-images: the committed rows come back.
+    const catalog = loadCatalog(this.admin);
+    restoreLeftImages(this.admin, (objectId) => catalog.byObjectId(objectId)?.name);
   }
 
   /** A connection for one session; the caller registers the session's functions on it. */
@@ -70,7 +78,7 @@ export class StandInDatabase {
     if (!this.admin) throw new Error('The database is not open.');
     const Sqlite = loadSqlite();
     const db = new Sqlite(this.file);
-    // Waits for SQLite's own locks would block the event loop; WriteLock orders the writers instead.
+    // Waits for SQLite's own locks would block the event loop; the LockManager orders the writers instead.
     db.pragma('busy_timeout = 0');
     db.pragma(`synchronous = ${this.options.dataFile ? 'NORMAL' : 'OFF'}`);
     // Referential integrity is enforced by generated triggers that raise SQL Server's error 547.

@@ -35,6 +35,8 @@ export interface SessionOptions {
   dateFirst: number;
   /** sys.dm_exec_sessions' transaction_isolation_level: 1 READ UNCOMMITTED … 4 SERIALIZABLE, 5 SNAPSHOT. */
   isolationLevel: number;
+  /** SET DEADLOCK_PRIORITY: -10 … 10 (LOW -5, NORMAL 0, HIGH 5); the lowest in a deadlock is its victim. */
+  deadlockPriority?: number;
   /** SET FMTONLY ON: SELECTs describe their columns and return no rows (SqlBulkCopy, freebcp). */
   fmtOnly?: boolean;
 }

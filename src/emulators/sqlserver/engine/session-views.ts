@@ -36,7 +36,7 @@ export function dmExecSessionsRow(s: SessionSnapshot): StoredValue[] {
   const ansiDefaults = ['ANSI_NULLS', 'ANSI_NULL_DFLT_ON', 'ANSI_PADDING', 'ANSI_WARNINGS', 'CURSOR_CLOSE_ON_COMMIT', 'IMPLICIT_TRANSACTIONS', 'QUOTED_IDENTIFIER'].every((n) => on(n) === 1);
   return [s.spid, s.loginTime, s.hostName, s.appName, s.login, s.busy ? 'running' : 'sleeping', s.options.language.name, s.options.dateFormat,
     s.options.dateFirst, on('QUOTED_IDENTIFIER'), on('ARITHABORT'), on('ANSI_NULL_DFLT_ON'), ansiDefaults ? 1 : 0, on('ANSI_WARNINGS'),
-    on('ANSI_PADDING'), on('ANSI_NULLS'), on('CONCAT_NULL_YIELDS_NULL'), s.isolationLevel, s.options.lockTimeout, 0, BigInt(s.rowCount),
+    on('ANSI_PADDING'), on('ANSI_NULLS'), on('CONCAT_NULL_YIELDS_NULL'), s.isolationLevel, s.options.lockTimeout, s.options.deadlockPriority ?? 0, BigInt(s.rowCount),
     s.options.textSize, 1, s.openTransactions, 5];
 }
 
@@ -58,4 +58,18 @@ export interface ConnectionSnapshot {
 
 export function dmExecConnectionsRow(c: ConnectionSnapshot): StoredValue[] {
   return [c.spid, c.spid, c.connectTime, 'TCP', 'TSQL', c.tdsVersion ?? null, c.encrypted ? 'TRUE' : 'FALSE', 'SQL', c.packetSize, '127.0.0.1', '127.0.0.1'];
+}
+
+/**
+ * sys.dm_tran_locks: the stand-in locks whole tables (OBJECT) and the database (DATABASE, IX for a
+ * transaction that wrote, X for DDL inside a transaction); every lock belongs to a transaction.
+ */
+export const DM_TRAN_LOCKS_COLUMNS: Array<[string, SqlType]> = [
+  ['resource_type', { name: 'nvarchar', length: 60 }], ['resource_database_id', { name: 'int' }], ['resource_associated_entity_id', { name: 'bigint' }],
+  ['request_mode', { name: 'nvarchar', length: 60 }], ['request_type', { name: 'nvarchar', length: 60 }], ['request_status', { name: 'nvarchar', length: 60 }],
+  ['request_session_id', { name: 'int' }], ['request_owner_type', { name: 'nvarchar', length: 60 }],
+];
+
+export function dmTranLocksRow(lock: { type: string; objectId: number; mode: string; status: string; spid: number }): StoredValue[] {
+  return [lock.type, 5, BigInt(lock.objectId), lock.mode, 'LOCK', lock.status, lock.spid, 'TRANSACTION'];
 }

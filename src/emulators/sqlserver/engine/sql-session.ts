@@ -1,14 +1,13 @@
 /**
  * One client session's engine state: its SQLite connection, variables, SET options, transaction
  * (@@TRANCOUNT, the TDS transaction descriptor, savepoints), identity and row-count values, and
- * its temporary tables. Writes go through `write()`: it queues for the database's write lock
- * (without blocking the event loop), opens the SQLite transaction, and either keeps it for an
- * explicit transaction or commits at once (autocommit).
+ * its temporary tables. Writes go through `write()`: it takes the statement's table locks
+ * (without blocking the event loop) and runs the statement as its own SQLite transaction; the
+ * explicit transaction around it lives in SessionTransaction (locks kept, before-images).
  */
 import { randomBytes } from 'node:crypto';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-loader';
 import type { StandInDatabase } from './database';
-import { META_TABLE } from './catalog';
 import type { Catalog, ProcedureDefinition, TableDefinition } from './catalog';
 import { registerFunctions } from './functions/register';
 import { VariableFrames } from './variables';
@@ -19,9 +18,11 @@ import type { StoredValue } from '../sql-type';
 import { sqlErrors, SqlError } from '../tsql/sql-error';
 import { initialOptions, nullByDefault, ODBC_OPTIONS, SessionOptions } from './session-options';
 import type { DateSettings } from '../date-string';
-import { dmExecConnectionsRow, dmExecSessionsRow } from './session-views';
+import { dmExecConnectionsRow, dmExecSessionsRow, dmTranLocksRow } from './session-views';
 import { sessionValue, systemValue } from './session-values';
 import { nowParts, toStoredTemporal } from '../temporal';
+import { SessionTransaction } from './session-transaction';
+import type { WritePlan } from './write-plan';
 
 export interface ServerInfo {
   databaseName: string;
@@ -45,10 +46,6 @@ export interface SessionIdentity {
 
 export type { SessionOptions } from './session-options';
 
-function savepointName(name: string): string {
-  return `"sp_${name.replace(/"/g, '""')}"`;
-}
-
 export class SqlSession {
   readonly db: SqliteDatabase;
   readonly variables = new VariableFrames();
@@ -58,8 +55,6 @@ export class SqlSession {
   readonly prepared = new Map<number, { declarations: string; statement: string }>();
   /** The triggers running, innermost last: their `inserted` and `deleted` tables and UPDATE() columns. */
   readonly triggerFrames: TriggerFrame[] = [];
-  /** Writes running: a trigger's statements write inside the statement that fired it. */
-  private writeDepth = 0;
   /** The live table variables' SQLite tables; they outlast a ROLLBACK as on SQL Server. */
   readonly tableVariables: TableVariables;
   options: SessionOptions;
@@ -85,11 +80,8 @@ export class SqlSession {
   nestLevel = 0;
   private readonly loginTime = toStoredTemporal({ name: 'datetime' }, nowParts(false));
   nextHandle = 1;
-  /** Holds the database's write lock until the explicit transaction ends. */
-  private writeTransaction = false;
-  private readonly pendingSavepoints: string[] = [];
-  /** The savepoints of the open SQLite transaction, oldest first (see upgradeToWriter). */
-  private readonly savepoints: string[] = [];
+  /** The explicit transaction's locks, savepoints and before-images. */
+  readonly transaction: SessionTransaction;
   private lastCatalog: Catalog | undefined;
   private readonly statements = new Map<string, SqliteStatement>();
 
@@ -104,6 +96,7 @@ export class SqlSession {
       this.tableVariables.release(slot.table);
       this.store.identityCounters.delete(slot.table.name.toLowerCase());
     };
+    this.transaction = new SessionTransaction(this);
     store.sessions.add(this);
     registerFunctions(this.db, {
       database: store,
@@ -152,6 +145,11 @@ export class SqlSession {
     this.loginOptions = { ...this.options };
   }
 
+  /** The catalog the running statement was translated with (no new read of the database). */
+  translatedCatalog(): Catalog {
+    return this.lastCatalog ?? this.catalog();
+  }
+
   catalog(): Catalog {
     this.lastCatalog = this.store.catalog(this.db);
     return this.lastCatalog;
@@ -185,126 +183,41 @@ export class SqlSession {
       system: (name) => systemValue(this, name),
       sessionValue: (name) => sessionValue(this, name),
       nullByDefault: nullByDefault(this.options),
+      // READ_COMMITTED_SNAPSHOT: a table another open transaction wrote is read from its before-image.
+      beforeImage: (table) => this.store.images.imageFor(`table:${table.toLowerCase()}`, this),
+      readsImages: this.store.images.anyFor(this),
       sessionRows: () => [...this.store.sessions].map((session) => session.sessionRow()),
       connectionRows: () => [...this.store.sessions].map((session) => session.connectionRow()),
       trigger: this.triggerFrames[this.triggerFrames.length - 1],
+      lockRows: () => this.store.locks.rows().map((lock) => dmTranLocksRow({ ...lock, type: lock.resource.type, objectId: lock.resource.objectId })),
     };
   }
 
-  /** Whether ROLLBACK TRANSACTION <name> may mean a savepoint (one was saved or data changed). */
+  /** Whether ROLLBACK TRANSACTION <name> may mean a savepoint (one was saved). */
   get inWriteTransaction(): boolean {
-    return this.db.inTransaction || this.pendingSavepoints.length > 0;
+    return this.transaction.hasSavepoints;
+  }
+
+  get spid(): number {
+    return this.identityInfo.spid;
+  }
+
+  get deadlockPriority(): number {
+    return this.options.deadlockPriority ?? 0;
+  }
+
+  get lockTimeout(): number {
+    return this.options.lockTimeout;
   }
 
   /**
-   * Runs `fn` (synchronous SQLite work) with write access. Inside an explicit transaction the
-   * SQLite transaction stays open until COMMIT/ROLLBACK and a failed statement is undone alone
-   * (a savepoint around it); otherwise the statement commits or rolls back on its own.
-   * `tempOnly` work (the session's own #temporary tables) does not queue for the database's write
-   * lock: SQLite keeps temporary tables in a per-connection database, so another session's open
-   * transaction never blocks it, as on SQL Server.
+   * Runs `fn` (synchronous SQLite work) as one write statement: the locks `plan` names first
+   * (waits end with 1222 after LOCK_TIMEOUT, 1205 for a deadlock, or at once on ATTENTION), then
+   * one SQLite transaction; inside an explicit transaction, before-images first (see
+   * SessionTransaction). A failed statement is undone alone.
    */
-  async write<T>(signal: AbortSignal, fn: () => T | Promise<T>, tempOnly = false): Promise<T> {
-    // Inside a running write (a trigger's body): a savepoint in the statement's own transaction.
-    if (this.writeDepth > 0) return this.nestedWrite(fn);
-    this.writeDepth++;
-    try {
-      return await this.writeStatement(signal, fn, tempOnly);
-    } finally {
-      this.writeDepth--;
-    }
-  }
-
-  private async nestedWrite<T>(fn: () => T | Promise<T>): Promise<T> {
-    this.db.exec('SAVEPOINT "__hcm_nested"');
-    try {
-      const result = await fn();
-      this.db.exec('RELEASE "__hcm_nested"');
-      return result;
-    } catch (error) {
-      this.db.exec('ROLLBACK TO "__hcm_nested"; RELEASE "__hcm_nested"');
-      throw error;
-    }
-  }
-
-  private async writeStatement<T>(signal: AbortSignal, fn: () => T | Promise<T>, tempOnly: boolean): Promise<T> {
-    if (this.tranCount > 0) {
-      if (tempOnly) this.openDeferredTransaction();
-      else await this.openWriteTransaction(signal);
-      this.db.exec('SAVEPOINT "__hcm_statement"');
-      try {
-        const result = await fn();
-        this.db.exec('RELEASE "__hcm_statement"');
-        return result;
-      } catch (error) {
-        this.db.exec('ROLLBACK TO "__hcm_statement"; RELEASE "__hcm_statement"');
-        throw error;
-      }
-    }
-    if (!tempOnly) await this.store.writeLock.acquire(this, this.options.lockTimeout, signal);
-    try {
-      this.db.exec(tempOnly ? 'BEGIN' : 'BEGIN IMMEDIATE');
-      try {
-        const result = await fn();
-        this.db.exec('COMMIT');
-        return result;
-      } catch (error) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
-        throw error;
-      }
-    } finally {
-      if (!tempOnly) this.store.writeLock.release(this);
-    }
-  }
-
-  /** The explicit transaction's SQLite transaction, without the write lock (temporary objects only). */
-  private openDeferredTransaction(): void {
-    if (this.db.inTransaction) return;
-    this.db.exec('BEGIN');
-    this.flushSavepoints();
-  }
-
-  async openWriteTransaction(signal: AbortSignal): Promise<void> {
-    if (this.writeTransaction) return;
-    await this.store.writeLock.acquire(this, this.options.lockTimeout, signal);
-    try {
-      if (!this.db.inTransaction) {
-        this.db.exec('BEGIN IMMEDIATE');
-        this.flushSavepoints();
-      } else this.upgradeToWriter();
-    } catch (error) {
-      this.store.writeLock.release(this);
-      throw error;
-    }
-    this.writeTransaction = true;
-  }
-
-  /**
-   * After #temp-only work the SQLite transaction is open already and reads the snapshot of its
-   * first read. When another session committed since, SQLite refuses that snapshot its write lock
-   * (SQLITE_BUSY_SNAPSHOT), where SQL Server under READ_COMMITTED_SNAPSHOT would simply go on. So
-   * the stand-in commits the #temp work done so far (visible to this session only) and goes on
-   * from the latest data, saving the transaction's savepoints again; a later ROLLBACK then undoes
-   * the database's changes but not that earlier #temp work.
-   */
-  private upgradeToWriter(): void {
-    try {
-      this.db.exec(`UPDATE "${META_TABLE}" SET value = value WHERE key = 'nextObjectId'`);
-      return;
-    } catch (error) {
-      if (!/^SQLITE_BUSY/.test(String((error as { code?: string }).code))) throw error;
-    }
-    this.db.exec('COMMIT');
-    this.db.exec('BEGIN IMMEDIATE');
-    for (const name of this.savepoints) this.db.exec(`SAVEPOINT ${savepointName(name)}`);
-  }
-
-  /** SAVE TRANSACTIONs issued before anything changed become SQLite savepoints when a change does. */
-  private flushSavepoints(): void {
-    for (const name of this.pendingSavepoints.splice(0)) {
-      this.db.exec(`SAVEPOINT ${savepointName(name)}`);
-      this.savepoints.push(name);
-    }
+  write<T>(signal: AbortSignal, plan: WritePlan, fn: () => T | Promise<T>): Promise<T> {
+    return this.transaction.write(signal, plan, fn);
   }
 
   /** BEGIN TRANSACTION: returns the new descriptor when this starts the outermost transaction. */
@@ -320,7 +233,7 @@ export class SqlSession {
     if (this.tranCount === 0) throw sqlErrors.commitWithoutBegin();
     this.tranCount -= 1;
     if (this.tranCount > 0) return undefined;
-    if (this.db.inTransaction) this.db.exec('COMMIT');
+    this.transaction.commit();
     return this.endTransaction();
   }
 
@@ -328,43 +241,22 @@ export class SqlSession {
   rollback(): Buffer | undefined {
     if (this.tranCount === 0) throw sqlErrors.rollbackWithoutBegin();
     this.tranCount = 0;
-    if (this.db.inTransaction) this.tableVariables.keepAcrossRollback(() => this.db.exec('ROLLBACK'));
+    this.transaction.rollback();
     return this.endTransaction();
   }
 
-  /**
-   * SAVE TRANSACTION: needs no lock (on SQL Server it takes none). Before the transaction has
-   * changed anything it is only remembered; see flushSavepoints.
-   */
+  /** SAVE TRANSACTION: takes no lock (as on SQL Server). */
   async savepoint(name: string, _signal: AbortSignal): Promise<void> {
-    if (!this.db.inTransaction) return void this.pendingSavepoints.push(name);
-    this.db.exec(`SAVEPOINT ${savepointName(name)}`);
-    this.savepoints.push(name);
+    this.transaction.savepoint(name);
   }
 
   rollbackTo(name: string): void {
-    const pending = this.pendingSavepoints.lastIndexOf(name);
-    if (pending >= 0) {
-      // Nothing changed since it was saved; later savepoints go, this one stays (as in SQL Server).
-      this.pendingSavepoints.splice(pending + 1);
-      return;
-    }
-    if (!this.db.inTransaction) throw sqlErrors.noSavepoint(name);
-    try {
-      this.tableVariables.keepAcrossRollback(() => this.db.exec(`ROLLBACK TO ${savepointName(name)}`));
-    } catch {
-      throw sqlErrors.noSavepoint(name);
-    }
-    this.savepoints.splice(this.savepoints.lastIndexOf(name) + 1);
+    this.transaction.rollbackTo(name);
   }
 
   private endTransaction(): Buffer {
     const ended = this.descriptor;
-    this.writeTransaction = false;
-    this.pendingSavepoints.length = 0;
-    this.savepoints.length = 0;
     this.descriptor = Buffer.alloc(8);
-    this.store.writeLock.release(this);
     return ended;
   }
 
@@ -396,7 +288,7 @@ export class SqlSession {
       this.tempProcedures.clear();
       this.dropGlobalProcedures();
       this.store.sessions.delete(this);
-      this.store.writeLock.release(this);
+      this.store.locks.releaseAll(this);
       this.statements.clear();
       this.store.disconnect(this.db);
     }

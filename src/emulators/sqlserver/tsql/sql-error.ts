@@ -87,7 +87,8 @@ export const sqlErrors = {
   columnCountMismatch: () => new SqlError(110, 'There are fewer columns in the INSERT statement than values specified in the VALUES clause. The number of values in the VALUES clause must match the number of columns specified in the INSERT statement.', 15),
   valueCountMismatch: () => new SqlError(109, 'There are more columns in the INSERT statement than values specified in the VALUES clause. The number of values in the VALUES clause must match the number of columns specified in the INSERT statement.', 15),
   insertColumnsMismatch: () => new SqlError(213, 'Column name or number of supplied values does not match table definition.'),
-  lockTimeout: () => new SqlError(1222, 'Lock request time out period exceeded.', 16, 51),
+  // The statement is cancelled; its transaction and the batch go on (SQL Server's "Customizing the Lock Time-Out").
+  lockTimeout: () => new SqlError(1222, 'Lock request time out period exceeded.', 16, 51, 'statement'),
   conversionFailed: (fromType: string, value: string, toType: string) =>
     new SqlError(245, `Conversion failed when converting the ${fromType} value '${value}' to data type ${toType}.`),
   conversionError: (fromType: string, toType: string) => new SqlError(8114, `Error converting data type ${fromType} to ${toType}.`),

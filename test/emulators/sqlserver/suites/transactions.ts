@@ -1,12 +1,13 @@
 /**
  * Transactions: T-SQL BEGIN/COMMIT/ROLLBACK, mssql's Transaction API (TDS transaction manager
- * requests and their ENVCHANGE descriptors), the write lock's queue and LOCK_TIMEOUT (1222), and
+ * requests and their ENVCHANGE descriptors), a writer's wait for a table lock and LOCK_TIMEOUT (1222), and
  * readers that an open transaction does not block.
  */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import sql from 'mssql';
 import { recordsets, SuiteContext } from './context';
+import { waitFor } from '../target';
 
 async function balance(context: SuiteContext, id: number): Promise<number> {
   const result = await context.pool.request().input('id', sql.Int, id).query('SELECT Balance FROM dbo.hcmt_Accounts WHERE Id = @id');
@@ -65,7 +66,9 @@ SELECT @@TRANCOUNT AS AfterRollback, Balance FROM dbo.hcmt_Accounts WHERE Id = 1
     await holder.begin();
     await new sql.Request(holder).query('UPDATE dbo.hcmt_Accounts SET Balance = Balance + 5 WHERE Id = 2');
     const queued = context.pool.request().query('SET LOCK_TIMEOUT 20000; UPDATE dbo.hcmt_Accounts SET Balance = Balance * 2 WHERE Id = 2');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The stand-in shows the queued writer; a real server is given the commit at once (the writer waits or has not yet asked).
+    const standIn = context.target.standIn;
+    if (standIn) await waitFor(() => standIn.diagnostics().lockWaiters > 0, 'the second writer queues behind the transaction');
     await holder.commit();
     await queued;
     assert.equal(await balance(context, 2), 110);

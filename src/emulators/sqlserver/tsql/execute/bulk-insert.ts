@@ -1,7 +1,7 @@
 /**
  * Bulk copy (mssql's Table + request.bulk): the client first sends `INSERT BULK table (columns)`,
  * which names the target, then a BULK_LOAD message with the rows (MS-TDS 2.2.6.1). The rows go
- * in through one prepared INSERT inside one write, with identity, rowversion and defaults filled
+ * in through one prepared INSERT inside one write statement (locks as for INSERT), with identity, rowversion and defaults filled
  * in as for any INSERT and the same constraint errors.
  */
 import type { Statement } from '../ast';
@@ -82,7 +82,7 @@ export async function loadBulkRows(ex: Executor, columns: Array<{ name: string; 
     return { changes: rows.length };
   };
   // Without FIRE_TRIGGERS a bulk load fires no trigger (SQL Server's default for bulk imports).
-  const { changes: count } = await ex.session.write(ex.signal, () => (target.fireTriggers ? withTriggers(ex, table, 'INSERT', 'all', load) : load()), !!table.temporary);
+  const { changes: count } = await ex.session.write(ex.signal, { kind: 'insert', table }, () => (target.fireTriggers ? withTriggers(ex, table, 'INSERT', 'all', load) : load()));
   keepIdentity(ex.session);
   // The count goes out in the response's one final DONE (session/requests.ts), as SQL Server answers a bulk load.
   ex.session.rowCount = count;

@@ -115,6 +115,11 @@ export class Executor {
       if (this.signal.aborted) throw new CancelledError();
       const sqlError = this.locate(toSqlError(error, statementKind(statement), this.session.database), statement.line);
       this.session.lastError = sqlError.number;
+      if (sqlError.number === 1205 && this.session.tranCount > 0) {
+        // A deadlock victim's transaction is rolled back at once, inside TRY too (as SQL Server does).
+        const ended = this.session.rollback();
+        if (ended) this.sink.transactionChanged('rollback', ended);
+      }
       if (this.tryDepth > 0) throw sqlError;
       this.report(sqlError);
       // SQL Server follows a violated constraint with message 3621 (severity 0).

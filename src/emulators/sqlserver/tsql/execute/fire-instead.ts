@@ -43,7 +43,7 @@ export async function runInsteadOf(ex: Executor, statement: Statement & { kind: 
   const event = statement.kind.toUpperCase() as TriggerEvent;
   const updated = statement.kind === 'update' ? statement.sets.flatMap((set) => (set.column ? [set.column[set.column.length - 1]] : [])) : statement.kind === 'insert' ? 'all' : [];
   const firing = TriggerFiring.instead(ex, table, event, trigger, updated);
-  return ex.session.write(ex.signal, async () => {
+  return ex.session.write(ex.signal, { kind: statement.kind, table }, async () => {
     try {
       firing.fill((inserted, deleted) => (statement.kind === 'insert' ? fillInserted(ex, statement, table, inserted) : fillChanged(ex, compiled!, inserted, deleted)));
       await firing.fire();

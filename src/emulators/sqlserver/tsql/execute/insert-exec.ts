@@ -55,7 +55,7 @@ export async function insertFromExec(ex: Executor, statement: Statement & { kind
       const insert: Statement & { kind: 'insert' } = { ...statement, output: undefined, source: { kind: 'values', rows: rows.slice(start, start + 200) } };
       const compiled = compileInsert(insert, ex.compiler(), (table) => ex.session.options.identityInsert?.toLowerCase() === table.toLowerCase());
       ex.session.pendingIdentity = null;
-      const result = await ex.session.write(ex.signal, () => execute(ex.session, compiled), !!compiled.table.temporary);
+      const result = await ex.session.write(ex.signal, { kind: 'insert', table: compiled.table }, () => execute(ex.session, compiled));
       keepIdentity(ex.session);
       count += result.changes;
     }

@@ -18,12 +18,13 @@ export function intoTarget(ex: Executor, name: ObjectName): TableDefinition {
 
 const CHUNK = 200;
 
-/** Inserts the output rows; runs inside the statement's write. */
-export function insertOutputRows(ex: Executor, output: CompiledOutput, rows: StoredValue[][]): void {
+/** Inserts the output rows: a write nested in the statement's (see SessionTransaction.write). */
+export async function insertOutputRows(ex: Executor, output: CompiledOutput, rows: StoredValue[][], target: TableDefinition): Promise<void> {
   const into = output.into!;
   for (let start = 0; start < rows.length; start += CHUNK) {
     const values: Expr[][] = rows.slice(start, start + CHUNK).map((row) => row.map((value, i) => ({ kind: 'literal', value, type: value === null ? null : output.columns[i].type })));
     const statement: Statement & { kind: 'insert' } = { kind: 'insert', line: 1, table: into.table, columns: into.columns, source: { kind: 'values', rows: values } };
-    execute(ex.session, compileInsert(statement, ex.compiler(), () => false));
+    const compiled = compileInsert(statement, ex.compiler(), () => false);
+    await ex.session.write(ex.signal, { kind: 'insert', table: target }, () => execute(ex.session, compiled));
   }
 }

@@ -42,7 +42,7 @@ export async function runSetVariable(ex: Executor, statement: Of<'setVariable'>)
 }
 
 /** Options accepted without an effect the stand-in could show (it has one isolation level, no plans). */
-const IGNORED_OPTIONS = new Set(['DEADLOCK_PRIORITY', 'STATISTICS', 'STATISTICS IO', 'STATISTICS TIME', 'NOEXEC',
+const IGNORED_OPTIONS = new Set(['STATISTICS', 'STATISTICS IO', 'STATISTICS TIME', 'NOEXEC',
   'SHOWPLAN_ALL', 'CONTEXT_INFO', 'ROWCOUNT', 'FMTONLY', 'NO_BROWSETABLE', 'QUERY_GOVERNOR_COST_LIMIT']);
 
 /**
@@ -53,6 +53,14 @@ function textSize(value: number, tdsVersion: number | undefined): number {
   if (value === 0) return 4096;
   if (value === -1 && tdsVersion !== undefined && tdsVersion < 0x73000000) return 2_147_483_647;
   return Math.trunc(value);
+}
+
+const NAMED_PRIORITIES: Record<string, number> = { LOW: -5, NORMAL: 0, HIGH: 5 };
+
+function deadlockPriority(value: string): number {
+  const priority = NAMED_PRIORITIES[value] ?? Number(value);
+  if (!Number.isInteger(priority) || priority < -10 || priority > 10) throw sqlErrors.incorrectSyntax(value);
+  return priority;
 }
 
 export async function runSetOption(ex: Executor, statement: Of<'setOption'>): Promise<void> {
@@ -71,6 +79,7 @@ export async function runSetOption(ex: Executor, statement: Of<'setOption'>): Pr
     const on = statement.value === 'ON';
     switch (option) {
       case 'LOCK_TIMEOUT': options.lockTimeout = Number(statement.value); break;
+      case 'DEADLOCK_PRIORITY': options.deadlockPriority = deadlockPriority(statement.value); break;
       case 'TEXTSIZE': options.textSize = textSize(Number(statement.value), ex.session.identityInfo.tdsVersion); break;
       case 'FMTONLY': options.fmtOnly = on; break;
       case 'ROWCOUNT': if (statement.value !== '0') throw sqlErrors.notSupported('SET ROWCOUNT'); break;

@@ -20,6 +20,7 @@ import { defaultValueSql } from '../translate/storage';
 import { resolveTable } from '../translate/emit-dml';
 import { checkProcedureParameters, runDropType } from './run-type-ddl';
 import { dropTriggersOf, runDropTrigger } from './run-trigger-ddl';
+import type { WritePlan } from '../../engine/write-plan';
 
 /** Drops and recreates the stand-in's triggers on each named table (those that still exist). */
 export function rebuildTriggers(ex: Executor, tables: Iterable<string>): void {
@@ -48,10 +49,18 @@ function related(catalog: Catalog, table: TableDefinition): string[] {
   return [table.name, ...table.foreignKeys.map((f) => f.refTable), ...catalog.referencesTo(table.name).map((r) => r.table.name)];
 }
 
+/** Tables by name that exist (what a DDL statement locks: it changes their definition or triggers). */
+function tablesNamed(catalog: Catalog, names: Iterable<string>): TableDefinition[] {
+  return [...names].map((name) => catalog.table(name)).filter((t): t is TableDefinition => t !== undefined);
+}
+
 export async function runCreateTable(ex: Executor, statement: Statement & { kind: 'createTable' }): Promise<void> {
   const { object } = splitObjectName(statement.name, ex.session.database);
   const temporary = object.startsWith('#');
-  await ex.session.write(ex.signal, () => {
+  // The new table's foreign keys add triggers to the tables they reference: those are locked.
+  const parents = temporary ? [] : buildTableDefinition(statement, ex.compiler(), 0).foreignKeys.map((f) => f.refTable);
+  const plan: WritePlan = temporary ? { kind: 'temp', created: object } : { kind: 'ddl', tables: tablesNamed(ex.session.catalog(), parents) };
+  await ex.session.write(ex.signal, plan, () => {
     if (temporary ? ex.session.tempTables.has(object.toLowerCase()) : ex.session.catalog().object(object)) throw sqlErrors.objectExists(object);
     const table = buildTableDefinition(statement, ex.compiler(), temporary ? 0 : nextObjectId(ex.session.db));
     ex.session.db.exec(createTableSql(table));
@@ -66,16 +75,29 @@ export async function runCreateTable(ex: Executor, statement: Statement & { kind
     saveObject(ex.session.db, table);
     ex.session.store.identityCounters.delete(table.name.toLowerCase());
     rebuildTriggers(ex, related(ex.session.catalog(), table));
-  }, temporary);
+  });
 }
 
 export async function runDrop(ex: Executor, statement: Statement & { kind: 'drop' }): Promise<void> {
   if (statement.objectType === 'TYPE') return runDropType(ex, statement);
   if (statement.objectType === 'TRIGGER') return runDropTrigger(ex, statement);
   const temporaryOnly = statement.objectType !== 'INDEX' && statement.names.every((name) => name.parts[name.parts.length - 1].startsWith('#'));
-  await ex.session.write(ex.signal, () => {
+  const plan: WritePlan = temporaryOnly ? { kind: 'temp' } : { kind: 'ddl', tables: droppedTables(ex, statement) };
+  await ex.session.write(ex.signal, plan, () => {
     for (const name of statement.names) dropOne(ex, statement, name);
-  }, temporaryOnly);
+  });
+}
+
+/** The tables a DROP changes: dropped tables and the parents whose triggers they leave, an index's table. */
+function droppedTables(ex: Executor, statement: Statement & { kind: 'drop' }): TableDefinition[] {
+  const catalog = ex.session.catalog();
+  const names: string[] = [];
+  for (const name of statement.names) {
+    const parts = statement.objectType === 'INDEX' ? (statement.onTable?.parts ?? name.parts.slice(0, -1)) : name.parts;
+    const table = parts.length > 0 ? catalog.table(parts[parts.length - 1]) : undefined;
+    if (table && !table.temporary) names.push(table.name, ...(statement.objectType === 'TABLE' ? table.foreignKeys.map((f) => f.refTable) : []));
+  }
+  return tablesNamed(catalog, names);
 }
 
 function dropOne(ex: Executor, statement: Statement & { kind: 'drop' }, name: { parts: string[]; line: number }): void {
@@ -95,6 +117,7 @@ function dropOne(ex: Executor, statement: Statement & { kind: 'drop' }, name: { 
       return;
     }
     session.db.exec(`DROP TABLE IF EXISTS temp.${quoteIdentifier(object)}`);
+    session.transaction.forgetTemp(object);
     return;
   }
   const catalog = session.catalog();
@@ -135,7 +158,8 @@ function dropIndex(ex: Executor, statement: Statement & { kind: 'drop' }, name: 
 }
 
 export async function runCreateIndex(ex: Executor, statement: Statement & { kind: 'createIndex' }): Promise<void> {
-  await ex.session.write(ex.signal, () => {
+  const target = resolveTable(ex.compiler(), statement.table);
+  await ex.session.write(ex.signal, target.temporary ? { kind: 'temp' } : { kind: 'ddl', tables: [target] }, () => {
     const table = resolveTable(ex.compiler(), statement.table);
     if (table.indexes.some((i) => i.name.toLowerCase() === statement.name.toLowerCase())) {
       throw new SqlError(1913, `The operation failed because an index or statistics with name '${statement.name}' already exists on table '${displayName(statement.table)}'.`);
@@ -164,7 +188,7 @@ export async function runCreateIndex(ex: Executor, statement: Statement & { kind
 }
 
 export async function runCreateView(ex: Executor, statement: Statement & { kind: 'createView' }): Promise<void> {
-  await ex.session.write(ex.signal, () => {
+  await ex.session.write(ex.signal, { kind: 'ddl', tables: [] }, () => {
     const { object } = splitObjectName(statement.name, ex.session.database);
     const existing = ex.session.catalog().object(object);
     if (existing && !(statement.orAlter && existing.kind === 'view')) throw sqlErrors.objectExists(object);
@@ -183,7 +207,7 @@ export async function runCreateProcedure(ex: Executor, statement: Statement & { 
   const { object: name } = splitObjectName(statement.name, ex.session.database);
   const declared = checkProcedureParameters(ex, statement.parameters, statement.body);
   if (name.startsWith('#')) return createTemporaryProcedure(ex, statement, name, declared);
-  await ex.session.write(ex.signal, () => {
+  await ex.session.write(ex.signal, { kind: 'ddl', tables: [] }, () => {
     const { object } = splitObjectName(statement.name, ex.session.database);
     const existing = ex.session.catalog().object(object);
     if (existing && !(statement.orAlter && existing.kind === 'procedure')) throw sqlErrors.objectExists(object);
@@ -206,7 +230,11 @@ function createTemporaryProcedure(ex: Executor, statement: Statement & { kind: '
 }
 
 export async function runAlterTable(ex: Executor, statement: Statement & { kind: 'alterTable' }): Promise<void> {
-  await ex.session.write(ex.signal, () => {
+  const target = resolveTable(ex.compiler(), statement.name);
+  const catalog = ex.session.catalog();
+  const newParents = statement.addConstraints.flatMap((c) => (c.kind === 'foreignKey' ? [c.references.table.parts[c.references.table.parts.length - 1]] : []));
+  const plan: WritePlan = target.temporary ? { kind: 'temp' } : { kind: 'ddl', tables: tablesNamed(catalog, [...related(catalog, target), ...newParents]) };
+  await ex.session.write(ex.signal, plan, () => {
     const old = resolveTable(ex.compiler(), statement.name);
     const table: TableDefinition = JSON.parse(JSON.stringify(old));
     const compiler = ex.compiler();
@@ -276,7 +304,8 @@ function prepareCounter(session: SqlSession, table: TableDefinition): void {
 }
 
 export async function runTruncate(ex: Executor, statement: Statement & { kind: 'truncate' }): Promise<void> {
-  await ex.session.write(ex.signal, () => {
+  // Like a DELETE of every row (locks, before-image in a transaction), not DDL here.
+  await ex.session.write(ex.signal, { kind: 'delete', table: resolveTable(ex.compiler(), statement.table) }, () => {
     const table = resolveTable(ex.compiler(), statement.table);
     const reference = ex.session.catalog().referencesTo(table.name).find((r) => r.table.name !== table.name);
     if (reference) throw new SqlError(4712, `Cannot truncate table '${displayName(statement.table)}' because it is being referenced by a FOREIGN KEY constraint.`);

@@ -18,8 +18,7 @@ import { TriggerFiring } from './fire-triggers';
 import { SqlError, sqlErrors } from '../sql-error';
 import type { CatalogColumn, TableDefinition } from '../../engine/catalog';
 
-export async function runMerge(ex: Executor, statement: Statement & { kind: 'merge' }): Promise<void> {
-  if (statement.output) throw sqlErrors.notSupported('OUTPUT on MERGE');
+function compileMerge(ex: Executor, statement: Statement & { kind: 'merge' }) {
   const compiler = ex.compiler();
   const table = resolveTable(compiler, statement.target);
   if (ex.session.catalog().triggersOn(table.name).some((t) => t.timing === 'INSTEAD OF' && !t.disabled)) throw sqlErrors.notSupported('MERGE into a table with INSTEAD OF triggers');
@@ -58,9 +57,19 @@ export async function runMerge(ex: Executor, statement: Statement & { kind: 'mer
       updated: clause.action.kind === 'update' ? clause.action.sets.map((set) => set.column[set.column.length - 1]) : [],
     });
   }
+  return { compiler, table, ctx, T, statements, insertColumns, insertSnapshot };
+}
+
+export async function runMerge(ex: Executor, statement: Statement & { kind: 'merge' }): Promise<void> {
+  if (statement.output) throw sqlErrors.notSupported('OUTPUT on MERGE');
+  // Translated before the lock wait (errors first) and again if before-images came or went meanwhile.
+  let merge = compileMerge(ex, statement);
+  const epoch = ex.session.store.images.epoch;
   // Each action fires the table's AFTER triggers for its kind, once the whole MERGE is done (SQL Server's order among them is unspecified).
   const firings: TriggerFiring[] = [];
-  const changes = await ex.session.write(ex.signal, async () => {
+  const changes = await ex.session.write(ex.signal, { kind: 'update', table: merge.table }, async () => {
+    if (ex.session.store.images.epoch !== epoch) merge = compileMerge(ex, statement);
+    const { compiler, table, ctx, T, statements, insertColumns, insertSnapshot } = merge;
     let total = 0;
     const run = (text: string, event: 'INSERT' | 'UPDATE' | 'DELETE', updated: string[] | 'all') => {
       const firing = TriggerFiring.start(ex, table, event, updated);

@@ -18,14 +18,21 @@ export async function runSelectInto(ex: Executor, statement: Statement & { kind:
   const body = statement.query.body;
   if (body.kind !== 'select' || !body.into) return;
   const target = body.into;
-  const compiler = ex.compiler();
-  const compiled = compiler.compile({ ...statement.query, body: { ...body, into: undefined } });
+  const query = { ...statement.query, body: { ...body, into: undefined } };
+  let compiler = ex.compiler();
+  let compiled = compiler.compile(query);
+  const epoch = ex.session.store.images.epoch;
   const { object: name } = splitObjectName(target, ex.session.database);
   const temporary = name.startsWith('#');
   if ((temporary && ex.session.tempTables.has(name.toLowerCase())) || (!temporary && ex.session.catalog().object(name))) {
     throw sqlErrors.objectExists(name);
   }
-  const changes = await ex.session.write(ex.signal, () => {
+  const changes = await ex.session.write(ex.signal, temporary ? { kind: 'temp', created: name } : { kind: 'ddl', tables: [] }, () => {
+    if (ex.session.store.images.epoch !== epoch) {
+      // A lock wait let before-images come or go: the query's reads are translated again.
+      compiler = ex.compiler();
+      compiled = compiler.compile(query);
+    }
     const table: TableDefinition = {
       kind: 'table', schema: 'dbo', name, objectId: temporary ? 0 : nextObjectId(ex.session.db), createdAt: nowText(),
       columns: compiled.columns.map((c) => ({ name: c.name, type: c.type ?? NVARCHAR_4000, nullable: c.nullable })),
@@ -40,7 +47,7 @@ export async function runSelectInto(ex: Executor, statement: Statement & { kind:
     if (temporary) ex.session.tempTables.set(name.toLowerCase(), table);
     else saveObject(ex.session.db, table);
     return Number(info.changes);
-  }, temporary);
+  });
   ex.session.rowCount = changes;
   ex.sink.done({ inProc: ex.inProc, rowCount: ex.session.options.nocount ? undefined : changes, command: CurrentCommand.Select });
 }

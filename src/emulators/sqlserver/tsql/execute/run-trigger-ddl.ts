@@ -14,7 +14,8 @@ import { SqlError, sqlErrors } from '../sql-error';
 export async function runCreateTrigger(ex: Executor, statement: Statement & { kind: 'createTrigger' }): Promise<void> {
   const { object: name } = splitObjectName(statement.name, ex.session.database);
   const { object: tableName } = splitObjectName(statement.table, ex.session.database);
-  await ex.session.write(ex.signal, () => {
+  const locked = ex.session.catalog().table(tableName);
+  await ex.session.write(ex.signal, { kind: 'ddl', tables: locked ? [locked] : [] }, () => {
     const catalog = ex.session.catalog();
     const table = catalog.table(tableName);
     if (!table) {
@@ -39,7 +40,12 @@ export async function runCreateTrigger(ex: Executor, statement: Statement & { ki
 }
 
 export async function runDropTrigger(ex: Executor, statement: Statement & { kind: 'drop' }): Promise<void> {
-  await ex.session.write(ex.signal, () => {
+  const catalog = ex.session.catalog();
+  const tables = statement.names.flatMap((written) => {
+    const table = catalog.table(catalog.trigger(splitObjectName(written, ex.session.database).object)?.table ?? '');
+    return table ? [table] : [];
+  });
+  await ex.session.write(ex.signal, { kind: 'ddl', tables }, () => {
     for (const written of statement.names) {
       const { object } = splitObjectName(written, ex.session.database);
       const found = ex.session.catalog().trigger(object);
@@ -55,7 +61,8 @@ export async function runDropTrigger(ex: Executor, statement: Statement & { kind
 /** { ENABLE | DISABLE } TRIGGER: 3701 for a trigger that is not the table's, 1088 for an unknown table. */
 export async function runEnableTrigger(ex: Executor, statement: Statement & { kind: 'enableTrigger' }): Promise<void> {
   const { object: tableName } = splitObjectName(statement.table, ex.session.database);
-  await ex.session.write(ex.signal, () => {
+  const locked = ex.session.catalog().table(tableName);
+  await ex.session.write(ex.signal, { kind: 'ddl', tables: locked ? [locked] : [] }, () => {
     const catalog = ex.session.catalog();
     const table = catalog.table(tableName);
     if (!table) throw new SqlError(1088, `Cannot find the object "${displayName(statement.table)}" because it does not exist or you do not have permissions.`);

@@ -21,7 +21,7 @@ function typeName(ex: Executor, name: ObjectName): string {
 
 export async function runCreateType(ex: Executor, statement: Statement & { kind: 'createType' }): Promise<void> {
   const name = typeName(ex, statement.name);
-  await ex.session.write(ex.signal, () => {
+  await ex.session.write(ex.signal, { kind: 'ddl', tables: [] }, () => {
     const catalog = ex.session.catalog();
     if (catalog.type(name)) throw sqlErrors.typeExists(`dbo.${name}`);
     const objectId = Math.max(FIRST_USER_TYPE_ID - 1, ...catalog.types().map((t) => t.objectId)) + 1;
@@ -41,7 +41,7 @@ export async function runCreateType(ex: Executor, statement: Statement & { kind:
 }
 
 export async function runDropType(ex: Executor, statement: Statement & { kind: 'drop' }): Promise<void> {
-  await ex.session.write(ex.signal, () => {
+  await ex.session.write(ex.signal, { kind: 'ddl', tables: [] }, () => {
     for (const written of statement.names) {
       const name = typeName(ex, written);
       const catalog = ex.session.catalog();

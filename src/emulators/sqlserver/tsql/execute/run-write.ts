@@ -1,5 +1,5 @@
 /**
- * INSERT, UPDATE, DELETE: translated, then run under the write lock (see SqlSession.write). An
+ * INSERT, UPDATE, DELETE: translated, then run under the statement's locks (see SqlSession.write). An
  * INSERT into a table with IDENTITY first brings the table's identity counter level with the
  * table; OUTPUT rows come back as a result set after the change is done.
  */
@@ -20,6 +20,15 @@ import { sqlErrors } from '../sql-error';
 
 const COMMANDS = { INSERT: CurrentCommand.Insert, UPDATE: CurrentCommand.Update, DELETE: CurrentCommand.Delete } as const;
 
+function compileWrite(ex: Executor, statement: Statement & { kind: 'insert' | 'update' | 'delete' }): CompiledWrite {
+  const compiler = ex.compiler();
+  if (statement.kind === 'insert') {
+    return compileInsert(statement, compiler, (table) => ex.session.options.identityInsert?.toLowerCase() === table.toLowerCase());
+  }
+  if (statement.kind === 'update') return compileUpdate(statement, compiler);
+  return compileDelete(statement, compiler);
+}
+
 export async function runWrite(ex: Executor, statement: Statement & { kind: 'insert' | 'update' | 'delete' }): Promise<void> {
   if (statement.kind === 'insert' && statement.source.kind === 'exec') {
     if (statement.output) throw sqlErrors.notSupported('OUTPUT on INSERT … EXEC');
@@ -33,22 +42,22 @@ export async function runWrite(ex: Executor, statement: Statement & { kind: 'ins
     ex.session.rowCount = count;
     return ex.sink.done({ inProc: ex.inProc, rowCount: ex.session.options.nocount ? undefined : count, command: COMMANDS[statement.kind === 'insert' ? 'INSERT' : statement.kind === 'update' ? 'UPDATE' : 'DELETE'] });
   }
-  const compiler = ex.compiler();
-  let compiled: CompiledWrite;
-  if (statement.kind === 'insert') {
-    compiled = compileInsert(statement, compiler, (table) => ex.session.options.identityInsert?.toLowerCase() === table.toLowerCase());
-  } else if (statement.kind === 'update') compiled = compileUpdate(statement, compiler);
-  else compiled = compileDelete(statement, compiler);
+  // Translated first, so a bad statement fails before it waits for a lock; translated again if
+  // a wait let another transaction's before-images come or go (its reads name them).
+  let compiled = compileWrite(ex, statement);
+  const epoch = ex.session.store.images.epoch;
   ex.session.pendingIdentity = null;
   // UPDATE(column) in a trigger: true for the columns SET names; for an INSERT, for every column; for a DELETE, none.
   const updated = statement.kind === 'update' ? statement.sets.flatMap((set) => (set.column ? [set.column[set.column.length - 1]] : []))
     : statement.kind === 'insert' ? 'all' : [];
   const into = compiled.output?.into && intoTarget(ex, compiled.output.into.table);
-  const result = await ex.session.write(ex.signal, async () => {
+  const result = await ex.session.write(ex.signal, { kind: statement.kind, table: compiled.table }, async () => {
+    if (ex.session.store.images.epoch !== epoch) compiled = compileWrite(ex, statement);
     const done = await withTriggers(ex, compiled.table, compiled.kind, updated, () => execute(ex.session, compiled));
-    if (into && done.rows) insertOutputRows(ex, compiled.output!, done.rows);
+    // OUTPUT … INTO: a write of its own inside this one (its target takes its own locks).
+    if (into && done.rows) await insertOutputRows(ex, compiled.output!, done.rows, into);
     return done;
-  }, !!compiled.table.temporary && (!into || !!into.temporary));
+  });
   keepIdentity(ex.session);
   ex.session.rowCount = result.changes;
   const count = ex.session.options.nocount ? undefined : result.changes;

@@ -45,10 +45,10 @@ export async function declareTableVariable(ex: Executor, name: string, source: {
     ? buildTableDefinition(source.statement, ex.compiler(), 0)
     : JSON.parse(JSON.stringify(source.tableType!.table)) as TableDefinition;
   const table: TableDefinition = { ...template, name: session.tableVariables.uniqueName(name), temporary: true, foreignKeys: [] };
-  await session.write(ex.signal, () => {
+  await session.write(ex.signal, { kind: 'temp' }, () => {
     const ddl = [createTableSql(table), ...triggerStatements({ table, catalog: session.catalog(), checkSql: (t, s) => checkSql(ex, t, s) })];
     session.tableVariables.create(table, ddl);
-  }, true);
+  });
   slot.table = table;
   slot.tableType = source.tableType?.name;
   return slot;
@@ -77,7 +77,7 @@ export async function fillFromTvp(ex: Executor, name: string, table: TableDefini
     for (const statement of statements) {
       const compiled = compileInsert(statement, ex.compiler(), () => false);
       try {
-        await ex.session.write(ex.signal, () => execute(ex.session, compiled), true);
+        await ex.session.write(ex.signal, { kind: 'insert', table }, () => execute(ex.session, compiled));
       } catch (error) {
         throw toSqlError(error, 'INSERT', ex.session.database);
       }
@@ -89,7 +89,7 @@ export async function fillFromTvp(ex: Executor, name: string, table: TableDefini
 export async function copyTableVariable(ex: Executor, from: VariableSlot, to: TableDefinition, tableType: TypeDefinition): Promise<void> {
   if (from.tableType?.toLowerCase() !== tableType.name.toLowerCase()) throw sqlErrors.tableTypeClash(tableType.name);
   const list = to.columns.filter((c) => !c.computedSource).map((c) => quoteIdentifier(c.name)).join(', ');
-  await ex.session.write(ex.signal, () => {
+  await ex.session.write(ex.signal, { kind: 'temp' }, () => {
     ex.session.db.exec(`INSERT INTO temp.${quoteIdentifier(to.name)} (${list}) SELECT ${list} FROM temp.${quoteIdentifier(from.table!.name)}`);
-  }, true);
+  });
 }

@@ -27,8 +27,17 @@ export interface TranslationContext {
   sessionValue(name: string): { type: SqlType; get: () => StoredValue } | undefined;
   /** Whether CREATE TABLE columns without NULL/NOT NULL allow NULL (ANSI_NULL_DFLT_ON/OFF); true when absent. */
   nullByDefault?: boolean;
+  /**
+   * The before-image to read instead of a permanent table that another session's open
+   * transaction wrote (READ_COMMITTED_SNAPSHOT: readers see the committed rows).
+   */
+  beforeImage?(table: string): string | undefined;
+  /** Some table is read from another session's image: views are then translated inline. */
+  readsImages?: boolean;
   /** sys.dm_exec_sessions' rows (every live session). */
   sessionRows?(): StoredValue[][];
+  /** sys.dm_tran_locks' rows (the stand-in's table and database locks, granted and waiting). */
+  lockRows?(): StoredValue[][];
   /** sys.dm_exec_connections' rows (every live connection). */
   connectionRows?(): StoredValue[][];
   /** Inside a trigger: its `inserted` and `deleted` tables and the columns UPDATE() is true for. */

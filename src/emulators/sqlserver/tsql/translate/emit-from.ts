@@ -6,7 +6,7 @@
 import type { FromItem, ObjectName } from '../ast';
 import { displayName } from '../ast';
 import { dominantType } from '../../sql-type';
-import { sqlErrors } from '../sql-error';
+import { SqlError, sqlErrors } from '../sql-error';
 import type { TableDefinition } from '../../engine/catalog';
 import { quoteIdentifier } from './context';
 import type { TranslationContext, VariableSlot } from './context';
@@ -14,6 +14,8 @@ import { Scope, Source, SourceColumn } from './scope';
 import { virtualTable } from './virtual-tables';
 import { positionalName, QueryCompiler } from './emit-query';
 import { emitExpression } from './emit-expression';
+import { parseBatch } from '../parser/parser';
+import type { ViewDefinition } from '../../engine/catalog';
 
 export interface CompiledFrom {
   sql: string;
@@ -24,6 +26,8 @@ export interface CompiledFrom {
 export function splitObjectName(name: ObjectName, database: string): { schema: string; object: string } {
   const parts = name.parts;
   const object = parts[parts.length - 1];
+  // sysname holds 128 characters; the stand-in's own tables (before-images) have longer names, so no user object can take one.
+  if (object.length > 128) throw new SqlError(103, `The identifier that starts with '${object.slice(0, 128)}' is too long. Maximum length is 128.`, 15, 4);
   const schema = parts.length >= 2 && parts[parts.length - 2] !== '' ? parts[parts.length - 2] : 'dbo';
   if (parts.length >= 3) {
     const db = parts[parts.length - 3];
@@ -110,7 +114,7 @@ function compileTable(name: ObjectName, alias: string | undefined, compiler: Que
     }
   }
   if (schema.toLowerCase() === 'information_schema' || schema.toLowerCase() === 'sys') {
-    const view = virtualTable(schema, object, tc.catalog, tc.database, () => tc.sessionRows?.() ?? [], () => tc.connectionRows?.() ?? []);
+    const view = virtualTable(schema, object, tc.catalog, tc.database, () => tc.sessionRows?.() ?? [], () => tc.connectionRows?.() ?? [], () => tc.lockRows?.() ?? []);
     if (!view) throw sqlErrors.invalidObjectName(displayName(name));
     sources.push(source(view.columns));
     return `${view.sql} AS ${quoteIdentifier(exposed)}`;
@@ -122,6 +126,20 @@ function compileTable(name: ObjectName, alias: string | undefined, compiler: Que
   const columns = definition.columns.map((c) => ({
     name: c.name, type: c.type, nullable: c.nullable, identity: !!c.identity, readOnly: !!c.computedSource || c.type.name === 'rowversion',
   }));
+  if (definition.kind === 'view' && tc.readsImages) {
+    // The SQLite view would read the tables themselves, which may hold another session's
+    // uncommitted rows; translated here, its tables resolve to their before-images.
+    const compiled = viewQuery(definition, compiler);
+    sources.push(source(columns.map((c, i) => ({ ...c, sqlName: positionalName(i) })), definition.name));
+    return `(${compiled}) AS ${quoteIdentifier(exposed)}`;
+  }
   sources.push(source(columns, definition.name));
-  return `${quoteIdentifier(definition.name)} AS ${quoteIdentifier(exposed)}`;
+  const image = definition.kind === 'table' && !definition.temporary ? tc.beforeImage?.(definition.name) : undefined;
+  return `${quoteIdentifier(image ?? definition.name)} AS ${quoteIdentifier(exposed)}`;
+}
+
+function viewQuery(view: ViewDefinition, compiler: QueryCompiler): string {
+  const [statement] = parseBatch(view.source);
+  if (statement?.kind !== 'createView') throw sqlErrors.invalidObjectName(view.name);
+  return compiler.compile(statement.query, undefined, true).sql;
 }

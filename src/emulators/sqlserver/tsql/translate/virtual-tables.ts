@@ -9,11 +9,11 @@ import { DEFAULT_COLLATION_NAME } from '../../protocol/types/collation';
 import type { SourceColumn } from './scope';
 import { literalSql, quoteIdentifier } from './context';
 import { TYPE_VIEWS } from './virtual-type-tables';
-import { DM_EXEC_CONNECTIONS_COLUMNS, DM_EXEC_SESSIONS_COLUMNS } from '../../engine/session-views';
+import { DM_EXEC_CONNECTIONS_COLUMNS, DM_EXEC_SESSIONS_COLUMNS, DM_TRAN_LOCKS_COLUMNS } from '../../engine/session-views';
 
 interface VirtualTable {
   columns: Array<[string, SqlType]>;
-  rows(catalog: Catalog, database: string, sessions: () => StoredValue[][], connections: () => StoredValue[][]): StoredValue[][];
+  rows(catalog: Catalog, database: string, sessions: () => StoredValue[][], connections: () => StoredValue[][], locks: () => StoredValue[][]): StoredValue[][];
 }
 
 const NV128: SqlType = { name: 'nvarchar', length: 128 };
@@ -196,6 +196,10 @@ const VIEWS: Record<string, VirtualTable> = {
     columns: DM_EXEC_CONNECTIONS_COLUMNS,
     rows: (_catalog, _db, _sessions, connections) => connections(),
   },
+  'sys.dm_tran_locks': {
+    columns: DM_TRAN_LOCKS_COLUMNS,
+    rows: (_catalog, _db, _sessions, _connections, locks) => locks(),
+  },
   'sys.databases': {
     columns: [['name', SYSNAME], ['database_id', INT], ['is_read_committed_snapshot_on', BIT], ['snapshot_isolation_state', TINYINT]],
     // Readers see the last committed data and never wait for writers: READ_COMMITTED_SNAPSHOT ON.
@@ -210,11 +214,12 @@ export function isVirtualTable(schema: string, name: string): boolean {
 /** The inline SQL of a catalog view and its columns. */
 export function virtualTable(
   schema: string, name: string, catalog: Catalog, database: string, sessions: () => StoredValue[][] = () => [], connections: () => StoredValue[][] = () => [],
+  locks: () => StoredValue[][] = () => [],
 ): { sql: string; columns: SourceColumn[] } | undefined {
   const view = VIEWS[`${schema}.${name}`.toLowerCase()];
   if (!view) return undefined;
   const columns = view.columns.map(([columnName, type]) => ({ name: columnName, type, nullable: true }));
-  const rows = view.rows(catalog, database, sessions, connections);
+  const rows = view.rows(catalog, database, sessions, connections, locks);
   const names = view.columns.map(([columnName], i) => `column${i + 1} AS ${quoteIdentifier(columnName)}`).join(', ');
   if (rows.length === 0) {
     const nulls = view.columns.map(([columnName]) => `NULL AS ${quoteIdentifier(columnName)}`).join(', ');
