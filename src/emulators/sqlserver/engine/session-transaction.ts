@@ -182,6 +182,8 @@ export class SessionTransaction {
     for (const table of this.imaging) {
       const key = imageKey(table);
       if (this.images.get(key)?.some((r) => r.level === level)) continue;
+      // A trigger's write inside the statement: the statement may have imaged the table already.
+      if (this.pending.some((p) => p.key === key && p.record.level === level)) continue;
       const record: ImageRecord = { table: table.name, schema: table.temporary ? 'temp' : 'main', level, image: imageName(table, level, ++this.sequence) };
       createImage(this.host.db, table, record);
       this.pending.push({ key, record });

@@ -8,7 +8,8 @@
 import type { Catalog, TableDefinition } from './catalog';
 
 export type WritePlan =
-  | { kind: 'insert' | 'update' | 'delete'; table: TableDefinition }
+  /** `also`: tables the table's triggers write (locked X up front, so a trigger never waits holding SQLite's lock). */
+  | { kind: 'insert' | 'update' | 'delete'; table: TableDefinition; also?: TableDefinition[] }
   | { kind: 'ddl'; tables: TableDefinition[] }
   /** Work on the session's own #temporary objects only (creating or dropping them included). */
   | { kind: 'temp'; table?: TableDefinition; created?: string };
@@ -30,7 +31,8 @@ export function lockSet(catalog: Catalog, plan: WritePlan): LockSet {
   if (plan.kind === 'ddl') return computeLockSet(catalog, plan);
   let byPlan = computed.get(catalog);
   if (!byPlan) computed.set(catalog, (byPlan = new Map()));
-  const key = `${plan.kind === 'insert' ? 'insert' : 'change'}:${plan.table.temporary ? '#' : ''}${plan.table.name.toLowerCase()}`;
+  const also = plan.also?.map((t) => t.name.toLowerCase()).join(',') ?? '';
+  const key = `${plan.kind === 'insert' ? 'insert' : 'change'}:${plan.table.temporary ? '#' : ''}${plan.table.name.toLowerCase()}+${also}`;
   let set = byPlan.get(key);
   if (!set) byPlan.set(key, (set = computeLockSet(catalog, plan)));
   return set;
@@ -45,7 +47,7 @@ function computeLockSet(catalog: Catalog, plan: Exclude<WritePlan, { kind: 'temp
     return { exclusive: sorted(exclusive), shared: [] };
   }
   if (plan.table.temporary) return { exclusive: [], shared: [] };
-  const pending = [current(plan.table)];
+  const pending = [current(plan.table), ...(plan.also ?? []).map(current)];
   while (pending.length > 0) {
     const table = pending.pop()!;
     if (exclusive.has(tableKey(table))) continue;

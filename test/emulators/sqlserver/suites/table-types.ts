@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import sql from 'mssql';
 import { recordsets, SuiteContext } from './context';
+import { waitFor } from '../target';
 
 const SETUP = `IF OBJECT_ID('dbo.hcmt_LineTotals', 'P') IS NOT NULL DROP PROCEDURE dbo.hcmt_LineTotals;
 IF TYPE_ID('dbo.hcmt_Lines') IS NOT NULL DROP TYPE dbo.hcmt_Lines;
@@ -178,6 +179,23 @@ WHEN MATCHED THEN UPDATE SET Qty = s.Qty WHEN NOT MATCHED THEN INSERT (Id, Qty) 
     assert.deepEqual(merged.recordset, [{ Action: 'update', Id: 1, OldQty: 11, NewQty: 12, Rows: 1 }, { Action: 'insert', Id: 5, OldQty: null, NewQty: 50, Rows: 1 }]);
     await context.pool.request().batch('DROP TRIGGER dbo.hcmt_StockAudit;');
     assert.equal(await errorNumber(context, 'DROP TRIGGER dbo.hcmt_StockAudit'), 3701);
+  });
+
+  it("makes a statement wait for the locks its triggers' writes need, as for its own", async () => {
+    await context.pool.request().batch(`IF OBJECT_ID('dbo.hcmt_Audited', 'U') IS NOT NULL DROP TABLE dbo.hcmt_Audited;
+IF OBJECT_ID('dbo.hcmt_Audit', 'U') IS NOT NULL DROP TABLE dbo.hcmt_Audit;
+CREATE TABLE dbo.hcmt_Audited (Id int NOT NULL); CREATE TABLE dbo.hcmt_Audit (Id int NOT NULL);`);
+    await context.pool.request().batch('CREATE TRIGGER dbo.hcmt_AuditInsert ON dbo.hcmt_Audited AFTER INSERT AS INSERT INTO dbo.hcmt_Audit (Id) SELECT Id FROM inserted;');
+    const holder = new sql.Transaction(context.pool);
+    await holder.begin();
+    await new sql.Request(holder).query('INSERT INTO dbo.hcmt_Audit (Id) VALUES (0)');
+    const waiting = context.pool.request().query('INSERT INTO dbo.hcmt_Audited (Id) VALUES (1)');
+    const standIn = context.target.standIn;
+    if (standIn) await waitFor(() => standIn.diagnostics().lockWaiters > 0, 'the insert waits for the audit table the trigger writes');
+    await holder.rollback();
+    await waiting;
+    assert.deepEqual((await context.pool.request().query('SELECT Id FROM dbo.hcmt_Audit')).recordset, [{ Id: 1 }]);
+    await context.pool.request().batch('DROP TABLE dbo.hcmt_Audited; DROP TABLE dbo.hcmt_Audit;');
   });
 
   it('undoes the statement and its transaction when a trigger runs ROLLBACK, and ends the batch with 3609', async () => {

@@ -11,7 +11,7 @@ import { quoteIdentifier, ParameterList } from '../translate/context';
 import { defaultValueSql, storeAs } from '../translate/storage';
 import { Scope } from '../translate/scope';
 import { keepIdentity, prepareIdentity } from './run-write';
-import { withTriggers } from './fire-triggers';
+import { triggerTargets, withTriggers } from './fire-triggers';
 import { SqlError, sqlErrors } from '../sql-error';
 import { typeFamily } from '../../sql-type';
 import type { StoredValue, SqlType } from '../../sql-type';
@@ -82,7 +82,7 @@ export async function loadBulkRows(ex: Executor, columns: Array<{ name: string; 
     return { changes: rows.length };
   };
   // Without FIRE_TRIGGERS a bulk load fires no trigger (SQL Server's default for bulk imports).
-  const { changes: count } = await ex.session.write(ex.signal, { kind: 'insert', table }, () => (target.fireTriggers ? withTriggers(ex, table, 'INSERT', 'all', load) : load()));
+  const { changes: count } = await ex.session.write(ex.signal, { kind: 'insert', table, also: target.fireTriggers ? triggerTargets(ex, table, ['INSERT']) : [] }, () => (target.fireTriggers ? withTriggers(ex, table, 'INSERT', 'all', load) : load()));
   keepIdentity(ex.session);
   // The count goes out in the response's one final DONE (session/requests.ts), as SQL Server answers a bulk load.
   ex.session.rowCount = count;

@@ -12,7 +12,7 @@ import type { TableDefinition, TriggerDefinition } from '../../engine/catalog';
 import { compileDelete, compileInsert, compileUpdate, CompiledWrite, resolveTable } from '../translate/emit-dml';
 import { quoteIdentifier } from '../translate/context';
 import { execute } from './run-write';
-import { TriggerFiring } from './fire-triggers';
+import { TriggerFiring, triggerTargets } from './fire-triggers';
 import { sqlErrors } from '../sql-error';
 
 /** The INSTEAD OF trigger a statement fires, if any (none inside that table's own INSTEAD OF trigger). */
@@ -43,7 +43,7 @@ export async function runInsteadOf(ex: Executor, statement: Statement & { kind: 
   const event = statement.kind.toUpperCase() as TriggerEvent;
   const updated = statement.kind === 'update' ? statement.sets.flatMap((set) => (set.column ? [set.column[set.column.length - 1]] : [])) : statement.kind === 'insert' ? 'all' : [];
   const firing = TriggerFiring.instead(ex, table, event, trigger, updated);
-  return ex.session.write(ex.signal, { kind: statement.kind, table }, async () => {
+  return ex.session.write(ex.signal, { kind: statement.kind, table, also: triggerTargets(ex, table, [event]) }, async () => {
     try {
       firing.fill((inserted, deleted) => (statement.kind === 'insert' ? fillInserted(ex, statement, table, inserted) : fillChanged(ex, compiled!, inserted, deleted)));
       await firing.fire();

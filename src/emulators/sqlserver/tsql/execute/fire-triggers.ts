@@ -16,6 +16,7 @@ import type { TableDefinition, TriggerDefinition } from '../../engine/catalog';
 import { quoteIdentifier } from '../translate/context';
 import { parseBatch } from '../parser/parser';
 import { markRaisedInTrigger } from './trigger-errors';
+import { changedTables } from './run-type-ddl';
 import { SqlError, sqlErrors } from '../sql-error';
 
 export interface TriggerFrame {
@@ -45,6 +46,29 @@ function triggerBody(trigger: TriggerDefinition): Statement[] {
 }
 
 let captureCounter = 0;
+
+/**
+ * The permanent tables the triggers a change of `table` fires may write, nested triggers
+ * included: the statement locks them before it starts, as SQLite's write lock is held while
+ * a trigger runs and a wait then could never end.
+ */
+export function triggerTargets(ex: Executor, table: TableDefinition, events: TriggerEvent[]): TableDefinition[] {
+  const catalog = ex.session.catalog();
+  const found = new Map<string, TableDefinition>();
+  const visit = (current: TableDefinition, kinds: TriggerEvent[]) => {
+    for (const trigger of catalog.triggersOn(current.name)) {
+      if (trigger.disabled || !trigger.events.some((e) => kinds.includes(e))) continue;
+      for (const name of changedTables(triggerBody(trigger))) {
+        const target = catalog.table(name);
+        if (!target || target.temporary || found.has(target.name.toLowerCase()) || target.name.toLowerCase() === table.name.toLowerCase()) continue;
+        found.set(target.name.toLowerCase(), target);
+        visit(target, ['INSERT', 'UPDATE', 'DELETE']);
+      }
+    }
+  };
+  if (!table.temporary) visit(table, events);
+  return [...found.values()];
+}
 
 /** The triggers a change of `table` by `event` fires now (none on #temp tables and table variables). */
 export function triggersFor(ex: Executor, table: TableDefinition, event: TriggerEvent): TriggerDefinition[] {

@@ -14,7 +14,7 @@ import { quoteIdentifier } from '../translate/context';
 import { Scope } from '../translate/scope';
 import { defaultValueSql, storeAs } from '../translate/storage';
 import { prepareIdentity, keepIdentity } from './run-write';
-import { TriggerFiring } from './fire-triggers';
+import { TriggerFiring, triggerTargets } from './fire-triggers';
 import { SqlError, sqlErrors } from '../sql-error';
 import type { CatalogColumn, TableDefinition } from '../../engine/catalog';
 
@@ -67,7 +67,8 @@ export async function runMerge(ex: Executor, statement: Statement & { kind: 'mer
   const epoch = ex.session.store.images.epoch;
   // Each action fires the table's AFTER triggers for its kind, once the whole MERGE is done (SQL Server's order among them is unspecified).
   const firings: TriggerFiring[] = [];
-  const changes = await ex.session.write(ex.signal, { kind: 'update', table: merge.table }, async () => {
+  const also = triggerTargets(ex, merge.table, ['INSERT', 'UPDATE', 'DELETE']);
+  const changes = await ex.session.write(ex.signal, { kind: 'update', table: merge.table, also }, async () => {
     if (ex.session.store.images.epoch !== epoch) merge = compileMerge(ex, statement);
     const { compiler, table, ctx, T, statements, insertColumns, insertSnapshot } = merge;
     let total = 0;

@@ -77,7 +77,7 @@ export function checkProcedureParameters(ex: Executor, parameters: ProcedurePara
 }
 
 /** The single-part names INSERT, UPDATE, DELETE, MERGE and TRUNCATE write to, anywhere in a body. */
-function changedTables(statements: Statement[]): string[] {
+export function changedTables(statements: Statement[]): string[] {
   return statements.flatMap((statement): string[] => {
     switch (statement.kind) {
       case 'insert': return [lastPart(statement.table)];

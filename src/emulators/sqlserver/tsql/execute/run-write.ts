@@ -12,7 +12,7 @@ import type { TableDefinition } from '../../engine/catalog';
 import type { SqlSession } from '../../engine/sql-session';
 import { quoteIdentifier } from '../translate/context';
 import { resultColumns } from './run-select';
-import { withTriggers } from './fire-triggers';
+import { triggerTargets, withTriggers } from './fire-triggers';
 import { insertOutputRows, intoTarget } from './output-into';
 import { insertFromExec } from './insert-exec';
 import { insteadOfTrigger, runInsteadOf } from './fire-instead';
@@ -51,7 +51,8 @@ export async function runWrite(ex: Executor, statement: Statement & { kind: 'ins
   const updated = statement.kind === 'update' ? statement.sets.flatMap((set) => (set.column ? [set.column[set.column.length - 1]] : []))
     : statement.kind === 'insert' ? 'all' : [];
   const into = compiled.output?.into && intoTarget(ex, compiled.output.into.table);
-  const result = await ex.session.write(ex.signal, { kind: statement.kind, table: compiled.table }, async () => {
+  const also = triggerTargets(ex, compiled.table, [compiled.kind]);
+  const result = await ex.session.write(ex.signal, { kind: statement.kind, table: compiled.table, also }, async () => {
     if (ex.session.store.images.epoch !== epoch) compiled = compileWrite(ex, statement);
     const done = await withTriggers(ex, compiled.table, compiled.kind, updated, () => execute(ex.session, compiled));
     // OUTPUT … INTO: a write of its own inside this one (its target takes its own locks).
