@@ -29,6 +29,7 @@ export const ERROR_CATALOGUE = {
   InvalidWhereClause: { status: 400, summary: 'A 2015 whereClause uses anything beyond AND, OR, comparisons, LIKE, parentheses and literals.' },
   UniqueViolation: { status: 409, summary: 'SQL Server error 2627/2601: a row with the same unique key exists.' },
   ForeignKeyViolation: { status: 409, summary: 'SQL Server error 547: the change breaks a foreign-key or check constraint.' },
+  Deadlock: { status: 409, summary: 'SQL Server error 1205: the database chose this call as a deadlock victim and rolled it back (nothing changed); retry after Retry-After.' },
   NullNotAllowed: { status: 400, summary: 'SQL Server error 515: NULL into a NOT NULL column.' },
   PayloadTooLarge: { status: 413, summary: 'The request body is larger than the connector\'s maxRequestBytes.' },
   UnsupportedMediaType: { status: 415, summary: 'The request body has a Content-Encoding or charset the connector cannot read (gzip, deflate, br and UTF-8 are read).' },

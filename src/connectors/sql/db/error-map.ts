@@ -1,6 +1,6 @@
 /**
  * Maps what mssql/tedious throw to the catalogue (DESIGN "Errors"): unique or foreign-key violation
- * 409, unknown object 404, NULL into NOT NULL 400, bad values 400, timeouts 504, login or network
+ * 409, a deadlock victim (1205: rolled back, safe to retry) 409 with Retry-After, unknown object 404, NULL into NOT NULL 400, bad values 400, timeouts 504, login or network
  * failure 503 with Retry-After; sqlErrorNumber is kept. A SQL Server error with no specific code goes
  * by its class (severity): 11–16 are the statement's or its values' fault (400 SqlError), 17 and
  * above are the server's resources or a fatal error (503 DatabaseUnavailable). A failure that is
@@ -82,13 +82,15 @@ export function unavailable(message: string, sqlErrorNumber?: number): HcmError 
 }
 
 /** Numbers with their own code, whatever their class. */
-const SPECIFIC_NUMBERS = new Set([2627, 2601, 547, 515, 208, 207, 2812, 201]);
+const SPECIFIC_NUMBERS = new Set([2627, 2601, 547, 515, 208, 207, 2812, 201, 1205]);
+const DEADLOCK_RETRY_AFTER_SECONDS = 1;
 
 function bySqlNumber(number: number, message: string): HcmError {
   const details = { sqlErrorNumber: number };
   if (number === 201) return missingParameter(message);
   if (number === 2627 || number === 2601) return new HcmError('UniqueViolation', message, details);
   if (number === 547) return new HcmError('ForeignKeyViolation', message, details);
+  if (number === 1205) return new HcmError('Deadlock', message, details, { 'Retry-After': String(DEADLOCK_RETRY_AFTER_SECONDS) });
   if (number === 515) return new HcmError('NullNotAllowed', message, details);
   if (number === 208) return new HcmError('ObjectNotFound', message, details);
   if (number === 207) return new HcmError('ColumnNotFound', message, details);

@@ -30,6 +30,12 @@ describe('database error mapping', () => {
     assert.equal(mapDatabaseError(serverError(1222), 1000).error.status, 504);
   });
 
+  it('maps a deadlock victim (1205, class 13) to 409 Deadlock with Retry-After, keeping the pool', () => {
+    const mapped = mapDatabaseError(serverError(1205, 'Transaction (Process ID 52) was deadlocked on lock resources with another process and has been chosen as the deadlock victim. Rerun the transaction.'), 1000);
+    assert.deepEqual([mapped.error.code, mapped.error.status, mapped.error.headers['Retry-After'], mapped.connectionLost], ['Deadlock', 409, '1', false]);
+    assert.equal(mapped.error.toJSON().error.sqlErrorNumber, 1205);
+  });
+
   it('maps login and network failures to 503 with Retry-After and asks for a new pool', () => {
     for (const error of [
       new sql.ConnectionError('Failed to connect to 127.0.0.1:1433 - connect ECONNREFUSED', 'ESOCKET'),
@@ -59,7 +65,7 @@ describe('database error mapping', () => {
   it('maps other SQL Server errors by class: 11–16 → 400 SqlError, 17–19 → 503, 20+ → 503 and a new pool', () => {
     const cases: Array<[number, number, string, number, boolean]> = [
       [50000, 11, 'SqlError', 400, false], [8134, 16, 'SqlError', 400, false], [701, 17, 'DatabaseUnavailable', 503, false],
-      [1205, 13, 'SqlError', 400, false], [9002, 19, 'DatabaseUnavailable', 503, false], [50000, 20, 'DatabaseUnavailable', 503, true],
+      [3701, 11, 'SqlError', 400, false], [9002, 19, 'DatabaseUnavailable', 503, false], [50000, 20, 'DatabaseUnavailable', 503, true],
       [824, 24, 'DatabaseUnavailable', 503, true],
     ];
     for (const [number, severity, code, status, lost] of cases) {
