@@ -9,6 +9,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Manifest, emptyManifest, validateManifest } from './manifest';
 import { canonicalJson } from './validation';
+import { processExists } from '../common/process-exists';
 
 export const MANIFEST_FILE = 'hcm.json';
 const LOCK_TIMEOUT_MS = 10_000;
@@ -142,14 +143,5 @@ function removeIfStale(lockFile: string): void {
     if (Date.now() - stat.mtimeMs > STALE_LOCK_MS || (pid > 0 && !processExists(pid))) fs.rmSync(lockFile, { force: true });
   } catch {
     // The lock vanished meanwhile: the next attempt takes it.
-  }
-}
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -7,19 +7,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { processExists } from '../../../common/process-exists';
 
 const PREFIX = 'hcm-sqlserver-';
 const OWNER_FILE = 'owner.pid';
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Removes folders left by stand-ins that were killed; never fails the caller. */
 export function removeAbandonedFolders(parent = os.tmpdir()): void {
@@ -33,7 +24,7 @@ export function removeAbandonedFolders(parent = os.tmpdir()): void {
     const folder = path.join(parent, name);
     try {
       const pid = Number(fs.readFileSync(path.join(folder, OWNER_FILE), 'utf8'));
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !isAlive(pid)) fs.rmSync(folder, { recursive: true, force: true });
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !processExists(pid)) fs.rmSync(folder, { recursive: true, force: true });
     } catch {
       // No pid file (not ours to judge) or already gone.
     }
