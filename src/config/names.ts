@@ -41,8 +41,15 @@ export function isLoopbackPortFree(port: number): Promise<boolean> {
 const LOWEST_CHOSEN_PORT = 20_000;
 const handedOut = new Set<number>();
 
-/** Where the kernel's port-0 binds start (net.ipv4.ip_local_port_range); IANA's 49152 elsewhere. */
+let ephemeralStart: number | undefined;
+
+/** Where the kernel's port-0 binds start (net.ipv4.ip_local_port_range, read once); IANA's 49152 elsewhere. */
 function ephemeralRangeStart(): number {
+  ephemeralStart ??= readEphemeralRangeStart();
+  return ephemeralStart;
+}
+
+function readEphemeralRangeStart(): number {
   try {
     const [low] = fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
     if (Number.isInteger(low) && low > LOWEST_CHOSEN_PORT + 1_000) return low;
