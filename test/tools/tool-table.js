@@ -22,11 +22,17 @@ const PESTER_VERSION = '5.9.1';
 const existing = (file) => (fs.existsSync(file) ? file : undefined);
 
 // The SqlClient probe is built once per change of its sources: the build folder keeps their hash.
+// Every file of the project folder counts (a new .cs file too), except the build's own bin/ and obj/.
 const SQLCLIENT_SOURCES = path.join(root, 'test', 'clients', 'sqlclient');
 const SQLCLIENT_BUILD = path.join(tools, 'sqlclient-probe');
 function sqlclientSourceHash() {
   const hash = createHash('sha256');
-  for (const file of ['Program.cs', 'sqlclient-probe.csproj']) hash.update(fs.readFileSync(path.join(SQLCLIENT_SOURCES, file)));
+  const files = fs.readdirSync(SQLCLIENT_SOURCES, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(SQLCLIENT_SOURCES, path.join(entry.parentPath ?? entry.path, entry.name)))
+    .filter((file) => !/^(bin|obj)([\\/]|$)/.test(file))
+    .sort();
+  for (const file of files) hash.update(`${file}\0`).update(fs.readFileSync(path.join(SQLCLIENT_SOURCES, file)));
   return hash.digest('hex');
 }
 
