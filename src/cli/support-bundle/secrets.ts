@@ -38,9 +38,9 @@ export function secretForms(secret: string): string[] {
   return [...forms].filter((form) => form.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
 }
 
-/** A copy of the manifest with each secret field's value replaced and URL passwords removed. */
+/** A copy of the manifest with each secret field's value replaced and URL passwords removed (redactText). */
 export function withoutSecrets(value: unknown, name = ''): unknown {
-  if (typeof value === 'string') return isSecretName(name) ? REMOVED : redactText(stripUrlPasswords(value));
+  if (typeof value === 'string') return isSecretName(name) ? REMOVED : redactText(value);
   if (Array.isArray(value)) return value.map((item) => withoutSecrets(item, name));
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withoutSecrets(item, key)]));
@@ -52,7 +52,7 @@ export function withoutSecrets(value: unknown, name = ''): unknown {
 export function scrubber(secrets: string[]): (text: string) => string {
   const forms = [...new Set(secrets.flatMap(secretForms))].sort((a, b) => b.length - a.length);
   return (text) => {
-    let result = redactText(stripUrlPasswords(text));
+    let result = redactText(text);
     for (const form of forms) result = result.split(form).join('***');
     return result;
   };
@@ -60,12 +60,9 @@ export function scrubber(secrets: string[]): (text: string) => string {
 
 const URL_WITH_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^:/@\s"']*):([^@/\s"']*)@/gi;
 
+/** The passwords of user:password@ URLs, as written and decoded (redactText removes them from URLs; these are found elsewhere too). */
 function urlPasswords(text: string): string[] {
-  return [...text.matchAll(URL_WITH_PASSWORD)].map((match) => decodeURIComponentSafe(match[2])).concat([...text.matchAll(URL_WITH_PASSWORD)].map((match) => match[2]));
-}
-
-function stripUrlPasswords(text: string): string {
-  return text.replace(URL_WITH_PASSWORD, '$1:***@');
+  return [...text.matchAll(URL_WITH_PASSWORD)].flatMap((match) => [match[2], decodeURIComponentSafe(match[2])]);
 }
 
 function decodeURIComponentSafe(text: string): string {
