@@ -94,14 +94,6 @@ export class LockManager {
     return this.resources.get(key)?.holders.get(owner)?.mode;
   }
 
-  /** Owners other than `owner` that hold `key` in X. */
-  exclusiveHolder(key: string, except?: LockOwner): LockOwner | undefined {
-    const state = this.resources.get(key);
-    if (!state) return undefined;
-    for (const [holder, hold] of state.holders) if (holder !== except && hold.mode === 'X') return holder;
-    return undefined;
-  }
-
   /**
    * Grants `mode` on `resource` to `owner` now, or queues. timeoutMs < 0 waits without limit,
    * 0 fails at once with 1222; `signal` ends the wait with its reason.
@@ -163,11 +155,6 @@ export class LockManager {
     }
   }
 
-  release(owner: LockOwner, key: string): void {
-    const state = this.resources.get(key);
-    if (state) this.releaseIn(state, owner);
-  }
-
   /** The transaction ended (or the session did): every lock of the owner goes. */
   releaseAll(owner: LockOwner): void {
     for (const state of [...this.resources.values()]) if (state.holders.has(owner)) this.releaseIn(state, owner);
@@ -206,8 +193,8 @@ export class LockManager {
   private grantWaiters(state: ResourceState): void {
     while (state.queue.length > 0) {
       const next = state.queue[0];
-      const fits = [...state.holders].every(([holder, hold]) => holder === next.owner || compatible(hold.mode, next.mode));
-      if (!fits) break;
+      // First in the queue: only the holders matter.
+      if (!this.grantable(state, next.owner, next.mode, true)) break;
       state.holders.set(next.owner, { mode: next.mode, transaction: next.transaction });
       next.grant();
     }
