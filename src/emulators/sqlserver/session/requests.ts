@@ -10,7 +10,7 @@ import { readTransactionManagerRequest, TransactionRequest } from '../protocol/p
 import { readBulkLoad } from '../protocol/payloads/bulk-load';
 import { Executor } from '../tsql/execute/executor';
 import { callProcedure } from '../tsql/execute/run-procedure';
-import { BulkSchemaMismatch, insertBulkRefused, loadBulkRows } from '../tsql/execute/bulk-insert';
+import { loadBulkRows } from '../tsql/execute/bulk-insert';
 import { toSqlError } from '../engine/error-map';
 import { SqlError, sqlErrors } from '../tsql/sql-error';
 import type { SqlSession } from '../engine/sql-session';
@@ -23,8 +23,7 @@ export const handleSqlBatch: RequestHandler = async (session, message, response)
   const executor = new Executor(session, response);
   await executor.runBatch(text);
   session.batchEnded();
-  // INSERT BULK naming columns the table lacks: DONE_ERROR without an ERROR token, as SQL Server.
-  response.finish('done', executor.hadError || insertBulkRefused(session));
+  response.finish('done', executor.hadError);
 };
 
 export const handleRpc: RequestHandler = async (session, message, response) => {
@@ -53,21 +52,15 @@ export const handleRpc: RequestHandler = async (session, message, response) => {
 
 export const handleBulkLoad: RequestHandler = async (session, message, response) => {
   const executor = new Executor(session, response);
-  let mismatch = false;
   await executor.guard(async () => {
     const bulk = readBulkLoad(message.payload, response.tdsVersion);
     const columns = bulk.columns.map((c) => ({ name: c.name, type: c.typeInfo.sqlType }));
     try {
       await loadBulkRows(executor, columns, bulk.rows);
     } catch (error) {
-      if (error instanceof BulkSchemaMismatch) {
-        mismatch = true;
-        return;
-      }
       throw toSqlError(error, 'INSERT', session.database);
     }
   });
-  if (mismatch) return response.finish('done', true);
   // SQL Server answers a bulk load with one DONE: final, with the count of rows loaded.
   response.finish('done', executor.hadError, executor.hadError ? undefined : session.rowCount);
 };

@@ -27,24 +27,11 @@ export interface PendingBulkLoad {
 
 const pending = new WeakMap<object, PendingBulkLoad>();
 
-/**
- * Rows that do not fit the table: SQL Server ends such a bulk load with DONE_ERROR and no ERROR
- * token (clients then say the schema does not match), so this is not a SqlError.
- */
-export class BulkSchemaMismatch extends Error {}
-
-const refused = new WeakSet<object>();
-
-/** True (once) when the session's last INSERT BULK named columns its table lacks. */
-export function insertBulkRefused(session: object): boolean {
-  return refused.delete(session);
-}
-
 export async function runInsertBulk(ex: Executor, statement: Statement & { kind: 'insertBulk' }): Promise<void> {
   const table = resolveTable(ex.compiler(), statement.table);
   if (statement.columns.some((column) => !table.columns.some((c) => c.name.toLowerCase() === column.name.toLowerCase()))) {
-    // SQL Server ends such a request with DONE_ERROR and no ERROR token (see insertBulkRefused).
-    refused.add(ex.session);
+    // SQL Server ends such a request with DONE_ERROR and no ERROR token (clients then say the schema does not match).
+    ex.hadError = true;
     return;
   }
   pending.set(ex.session, { table, columns: statement.columns.map((c) => c.name), order: statement.order, fireTriggers: statement.fireTriggers });
@@ -60,11 +47,13 @@ export async function loadBulkRows(ex: Executor, columns: Array<{ name: string; 
     throw sqlErrors.notSupported('bulk loads that fire an INSTEAD OF INSERT trigger');
   }
   checkDeclaredOrder(table, target.order, columns, rows);
-  const targets = columns.map((c) => {
-    const column = table.columns.find((t) => t.name.toLowerCase() === c.name.toLowerCase());
-    if (!column) throw new BulkSchemaMismatch(`The bulk load names column '${c.name}', which ${table.name} does not have.`);
-    return { column, type: c.type };
-  });
+  const found = columns.map((c) => table.columns.find((t) => t.name.toLowerCase() === c.name.toLowerCase()));
+  if (found.some((column) => column === undefined)) {
+    // Rows that do not fit the table: DONE_ERROR and no ERROR token, as for INSERT BULK above.
+    ex.hadError = true;
+    return;
+  }
+  const targets = columns.map((c, i) => ({ column: found[i]!, type: c.type }));
   const params = new ParameterList();
   const ctx = { tc: ex.session.translation(), params, scope: new Scope([]), subquery: () => { throw sqlErrors.notSupported('subqueries in defaults'); } };
   let current: StoredValue[] = [];
