@@ -9,13 +9,12 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { createLogger, Logger } from '../common/logger';
 import { closeServer, listen, listenOnIpv6Loopback } from '../common/server-lifecycle';
 import { emptyManifest, LISTENER_SITE, Manifest } from '../config/manifest';
 import { defaultHome, logDirectory, readManifest } from '../config/manifest-store';
 import { watchManifest } from '../config/manifest-watcher';
-import { readTrustedCertificates } from '../relay/relay-websocket-options';
+import { readTrustedCertificates, relayCaFilesFromEnv } from '../relay/relay-websocket-options';
 import { ListenerService } from './listener-service';
 import { createLocalSurface } from './local-surface';
 import { listenerSettingsFromEnv } from './settings';
@@ -36,10 +35,9 @@ export interface RunningSite {
   close(): Promise<void>;
 }
 
-/** HCM_RELAY_CA_FILE: PEM files (separated like PATH) trusted for the relay, e.g. the emulator's certificate. */
+/** The certificates of HCM_RELAY_CA_FILE, trusted for every relay. */
 function trustedCertificatesFromEnv(env: NodeJS.ProcessEnv): string[] {
-  const files = (env.HCM_RELAY_CA_FILE ?? '').split(path.delimiter).map((file) => file.trim()).filter((file) => file !== '');
-  return readTrustedCertificates(files);
+  return readTrustedCertificates(relayCaFilesFromEnv(env));
 }
 
 export async function startSite(options: SiteOptions = {}): Promise<RunningSite> {

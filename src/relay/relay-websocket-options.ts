@@ -14,6 +14,7 @@
  * hyco-https; whoever reads the configuration calls useRelayConnectionSettings() once at start.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Agent } from 'node:http';
 import { rootCertificates } from 'node:tls';
 import { relayAgentFor } from './proxy/relay-proxy';
@@ -91,6 +92,11 @@ export function relayWebSocketOptions(settings: RelayConnectionSettings = curren
 export function relayTlsOptions(settings: RelayConnectionSettings = current): { ca?: string[] } {
   const { ca } = relayWebSocketOptions(settings, 'https:');
   return ca ? { ca } : {};
+}
+
+/** HCM_RELAY_CA_FILE: PEM files (separated like PATH) trusted for every relay, e.g. the emulator's certificate. */
+export function relayCaFilesFromEnv(env: NodeJS.ProcessEnv): string[] {
+  return (env.HCM_RELAY_CA_FILE ?? '').split(path.delimiter).map((file) => file.trim()).filter((file) => file !== '');
 }
 
 /** Reads PEM certificate files named in a setting; the error names the file, never its content. */

@@ -4,9 +4,8 @@ import { HybridConnectionString, parseConfigurationString } from '../../config/c
 import { findConnector } from '../../config/connector-setup';
 import { toHybridConnectionString } from '../../config/manifest';
 import { readManifest } from '../../config/manifest-store';
-import path from 'node:path';
 import { describeRelayHttpError, relayHttpRequest } from '../../relay/relay-http';
-import { readTrustedCertificates, useRelayConnectionSettings } from '../../relay/relay-websocket-options';
+import { readTrustedCertificates, relayCaFilesFromEnv, useRelayConnectionSettings } from '../../relay/relay-websocket-options';
 import { createHybridConnectionToken, httpUri } from '../../relay/uris';
 import { Command, CommandContext, EXIT_FAILURE, EXIT_OK, integerOption, stringOption, UsageError } from '../command';
 
@@ -105,9 +104,8 @@ function parseSendString(text: string, entityPath: string, source: string): Hybr
 
 /** The certificates to trust: --relay-certificate, HCM_RELAY_CA_FILE, and the connector's own. */
 function trustedCertificates(context: CommandContext, connectorCertificate: string | undefined): string[] {
-  const files = [stringOption(context, 'relay-certificate'), ...(context.env.HCM_RELAY_CA_FILE ?? '').split(path.delimiter)]
-    .map((file) => file?.trim())
-    .filter((file): file is string => file !== undefined && file !== '');
+  const option = stringOption(context, 'relay-certificate')?.trim();
+  const files = [...(option ? [option] : []), ...relayCaFilesFromEnv(context.env)];
   let certificates: string[];
   try {
     certificates = readTrustedCertificates(files);
