@@ -31,4 +31,7 @@ export function isMetricsPath(pathAndQuery: string): boolean {
   return normal.toLowerCase().replace(/\/+$/, '') === '/metrics';
 }
 
+/** Call-duration histogram buckets (seconds), shared by the listener and the connectors so their histograms line up. */
+export const DURATION_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';

@@ -6,10 +6,10 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { HybridConnectionStatus } from './hybrid-connection-entry';
+import { DURATION_BUCKETS_SECONDS } from '../common/metrics-endpoint';
 
 const STATES = ['Connecting', 'Connected', 'Reconnecting', 'Failed'] as const;
 /** Relayed calls last from milliseconds to the relay's 60 s limit. */
-export const CALL_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 export interface ListenerMetricsOptions {
   siteName: string;
@@ -84,7 +84,7 @@ export class ListenerMetrics {
       name: 'hcm_hybrid_connection_call_duration_seconds',
       help: 'Time from a relayed call reaching the listener to its answer being sent.',
       labelNames: ['hybrid_connection'],
-      buckets: CALL_DURATION_BUCKETS,
+      buckets: DURATION_BUCKETS_SECONDS,
       registers,
     });
     this.requestBytes = new Counter({

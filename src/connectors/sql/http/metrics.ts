@@ -7,9 +7,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { errors, HcmError } from '../../../common/errors';
-import { cameThroughProxy, METRICS_CONTENT_TYPE } from '../../../common/metrics-endpoint';
+import { cameThroughProxy, DURATION_BUCKETS_SECONDS, METRICS_CONTENT_TYPE } from '../../../common/metrics-endpoint';
 
-export const REQUEST_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 /** What the metrics read from the pool at each scrape. */
 export interface PoolStats {
@@ -37,7 +36,7 @@ export class ConnectorMetrics {
       name: 'hcm_connector_request_duration_seconds',
       help: 'Time from a request arriving to its answer being sent, by route template and method.',
       labelNames: ['route', 'method'],
-      buckets: REQUEST_DURATION_BUCKETS,
+      buckets: DURATION_BUCKETS_SECONDS,
       registers,
     });
     const gauge = (name: string, help: string, read: (stats: PoolStats) => number) =>
