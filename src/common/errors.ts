@@ -135,7 +135,7 @@ const CLIENT_MESSAGES: Record<number, string> = {
 };
 
 /** The catalogue error for a library error that carries a 4xx status, or undefined. */
-export function clientError(error: unknown): HcmError | undefined {
+function clientError(error: unknown): HcmError | undefined {
   const candidate = error as { status?: unknown; statusCode?: unknown } | null | undefined;
   const status = Number(candidate?.status ?? candidate?.statusCode);
   if (!Number.isInteger(status) || status < 400 || status > 499) return undefined;

@@ -21,10 +21,6 @@ export class ProxyError extends Error {
   }
 }
 
-export function isProxyError(value: unknown): value is ProxyError {
-  return value instanceof ProxyError;
-}
-
 const MAX_HEADER_BYTES = 16 * 1024;
 const DEFAULT_TIMEOUT_MS = 20_000;
 
