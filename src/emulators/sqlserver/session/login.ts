@@ -74,7 +74,7 @@ export function login(payload: Buffer, settings: LoginSettings): LoginOutcome {
   const tdsVersion = negotiatedVersion(request.tdsVersion);
   const { serverName } = settings;
   if (settings.clientWantsEncryption && !settings.encrypted) {
-    const error = new SqlError(18456, "Login failed: the client asked for encryption, which this SQL Server stand-in was started without (no certificate). Connect with 'encrypt: false' (Encrypt=false).", 14, 1);
+    const error = new SqlError(18456, "Login failed: the client asked for encryption, which this SQL Server stand-in was started without (no certificate). Connect with 'encrypt: false' (Encrypt=false), or give the stand-in a certificate (SqlServerStandInOptions.tls; hcm sqlserver always has one).", 14, 1);
     return failure([error], serverName, 'client required encryption', tdsVersion);
   }
   if ((request.optionFlags2 & LoginFlags.Flags2IntegratedSecurity) || request.sspiLength > 0) {
