@@ -84,7 +84,7 @@ module.exports = [
       run('dotnet', ['build', path.join(SQLCLIENT_SOURCES, 'sqlclient-probe.csproj'), '-c', 'Release', '-o', SQLCLIENT_BUILD, '--nologo', '-v', 'quiet']);
       fs.writeFileSync(path.join(SQLCLIENT_BUILD, 'sources.sha256'), sqlclientSourceHash());
     },
-    missing: 'The SqlClient probe is missing and needs the .NET SDK (and NuGet) to build: install the .NET SDK, or run "dotnet build test/clients/sqlclient/sqlclient-probe.csproj -c Release -o tools/sqlclient-probe" yourself.',
+    missing: 'The SqlClient probe is missing and needs the .NET SDK (and NuGet) to build: install the .NET SDK, then run npm test again (it builds the probe into tools/sqlclient-probe).',
   },
   debianPackageTool({
     name: 'FreeTDS tsql and freebcp (for the SQL Server stand-in tests)',
