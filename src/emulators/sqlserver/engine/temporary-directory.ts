@@ -1,8 +1,9 @@
 /**
  * The private folder an in-memory stand-in keeps its SQLite file in. A stand-in that is killed
  * (SIGKILL, a crashed test run) cannot delete its folder, so each folder records its owner's pid
- * and the next stand-in to start removes the folders of owners that are gone. Folders without a
- * pid file, or of a live process, are never touched.
+ * and the first stand-in a process starts removes the folders of owners that are gone (once per
+ * process: a test run starts many stand-ins). Folders without a pid file, or of a live process, are
+ * never touched.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -31,9 +32,12 @@ export function removeAbandonedFolders(parent = os.tmpdir()): void {
   }
 }
 
+const swept = new Set<string>();
+
 /** A new private folder owned by this process. */
 export function createOwnedFolder(parent = os.tmpdir()): string {
-  removeAbandonedFolders(parent);
+  if (!swept.has(parent)) removeAbandonedFolders(parent);
+  swept.add(parent);
   const folder = fs.mkdtempSync(path.join(parent, PREFIX));
   fs.writeFileSync(path.join(folder, OWNER_FILE), String(process.pid));
   return folder;
