@@ -43,9 +43,24 @@ export interface CollationInfo {
 
 const DEFAULT_INFO: CollationInfo = { bytes: DEFAULT_COLLATION, codePage: 1252 };
 
-/** The wire bytes and code page of a collation name; the default for none or a name it does not know. */
+const knownCollations = new Map<string, CollationInfo>();
+
+/**
+ * The wire bytes and code page of a collation name (the default for none or a name it does not
+ * know), worked out once per name: it is asked for every
+ * character value written (callers share the result, as they share DEFAULT_INFO, and never change it).
+ */
 export function collationInfo(name: string | undefined): CollationInfo {
   if (!name || name.toLowerCase() === DEFAULT_COLLATION_NAME.toLowerCase()) return DEFAULT_INFO;
+  let info = knownCollations.get(name);
+  if (!info) {
+    info = readCollation(name);
+    knownCollations.set(name, info);
+  }
+  return info;
+}
+
+function readCollation(name: string): CollationInfo {
   const match = WINDOWS_COLLATIONS.find(([pattern]) => pattern.test(name));
   if (!match) return DEFAULT_INFO;
   const [, lcid, codePage] = match;
