@@ -48,12 +48,12 @@ export function mapDatabaseError(thrown: unknown, requestTimeoutMs: number): Map
     };
   }
   if (number === undefined) return withoutNumber(error, message);
+  const own = withOwnCode(number, message);
+  if (own) return { error: own, connectionLost: false };
   const severity = sqlClass(error);
   // Class 20 and above end the connection (SQL Server closes it); 17–19 are resource problems.
-  if (severity !== undefined && severity >= 17 && !SPECIFIC_NUMBERS.has(number)) {
-    return { error: unavailable(message, number), connectionLost: severity >= 20 };
-  }
-  return { error: bySqlNumber(number, message), connectionLost: false };
+  if (severity !== undefined && severity >= 17) return { error: unavailable(message, number), connectionLost: severity >= 20 };
+  return { error: byNumberFamily(number, message), connectionLost: false };
 }
 
 /**
@@ -81,11 +81,10 @@ export function unavailable(message: string, sqlErrorNumber?: number): HcmError 
   );
 }
 
-/** Numbers with their own code, whatever their class. */
-const SPECIFIC_NUMBERS = new Set([2627, 2601, 547, 515, 208, 207, 2812, 201, 1205]);
 const DEADLOCK_RETRY_AFTER_SECONDS = 1;
 
-function bySqlNumber(number: number, message: string): HcmError {
+/** Numbers with a code of their own, whatever their class. */
+function withOwnCode(number: number, message: string): HcmError | undefined {
   const details = { sqlErrorNumber: number };
   if (number === 201) return missingParameter(message);
   if (number === 2627 || number === 2601) return new HcmError('UniqueViolation', message, details);
@@ -95,6 +94,12 @@ function bySqlNumber(number: number, message: string): HcmError {
   if (number === 208) return new HcmError('ObjectNotFound', message, details);
   if (number === 207) return new HcmError('ColumnNotFound', message, details);
   if (number === 2812) return new HcmError('ProcedureNotFound', message, details);
+  return undefined;
+}
+
+/** Class 11–16 errors: the caller's values, a permission, or any other statement error. */
+function byNumberFamily(number: number, message: string): HcmError {
+  const details = { sqlErrorNumber: number };
   if (BAD_VALUE_NUMBERS.has(number)) return new HcmError('BadRequest', message, details);
   if (PERMISSION_NUMBERS.has(number)) return new HcmError('PermissionDenied', message, details);
   return new HcmError('SqlError', message, details);
