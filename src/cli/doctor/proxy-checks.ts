@@ -8,19 +8,25 @@ import tls from 'node:tls';
 import { HybridConnectionString } from '../../config/connection-string';
 import type { ManifestProxy } from '../../config/manifest';
 import { openTunnel, ProxyError } from '../../relay/proxy/connect-tunnel';
+import { listenUri } from '../../relay/uris';
 import { proxyForAddress, ResolvedProxy } from '../../relay/proxy/proxy-config';
 import { CheckResult, fail, pass, withDeadline } from './check';
 
 const TIMEOUT_MS = 10_000;
 
+/** The port the listener's control channel dials (an explicit Endpoint port, the emulator's, else 443). */
+function relayPort(target: HybridConnectionString): number {
+  const url = new URL(listenUri(target));
+  return url.port === '' ? (url.protocol === 'wss:' ? 443 : 80) : Number(url.port);
+}
+
 /** The proxy the listener would use for this relay, or undefined (direct); throws on a bad proxy URL. */
 export function proxyForRelay(target: HybridConnectionString, manifestProxy: ManifestProxy | undefined, env: NodeJS.ProcessEnv): ResolvedProxy | undefined {
-  const port = target.emulator ? target.port! : 443;
-  return proxyForAddress(`${target.emulator ? 'ws' : 'wss'}://${target.namespace}:${port}/`, manifestProxy, env);
+  return proxyForAddress(`${target.emulator ? 'ws' : 'wss'}://${target.namespace}:${relayPort(target)}/`, manifestProxy, env);
 }
 
 export async function checkRelayThroughProxy(target: HybridConnectionString, proxy: ResolvedProxy): Promise<CheckResult[]> {
-  const port = target.emulator ? target.port! : 443;
+  const port = relayPort(target);
   const relay = `${target.namespace}:${port}`;
   const auth = proxy.username !== undefined ? `Basic as ${proxy.username}` : 'none';
   const names = { proxy: `proxy ${proxy.display} (from ${proxy.source})`, auth: `proxy authentication (${auth})`, relay: `relay ${relay} through the proxy` };
