@@ -9,12 +9,10 @@
  * The password is user:pass@ in the URL, else the manifest's stored one, else HCM_PROXY_PASSWORD.
  */
 
+import type { ManifestProxy } from '../../config/manifest';
+
 /** The manifest's form ("proxy" at the top of hcm.json): the URL is stored without credentials. */
-export interface ProxySetting {
-  url: string;
-  username?: string;
-  password?: string;
-}
+export type ProxySetting = ManifestProxy;
 
 export interface ResolvedProxy {
   host: string;
