@@ -122,7 +122,6 @@ export const sqlErrors = {
   tvpColumnCount: (sent: number, required: number) =>
     new SqlError(500, `Trying to pass a table-valued parameter with ${sent} column(s) where the corresponding user-defined table type requires ${required} column(s).`),
   identityIntoTableVariable: () => new SqlError(1077, 'INSERT into an identity column not allowed on table variables.'),
-  tableTypeClash: (type: string) => new SqlError(206, `Operand type clash: table is incompatible with ${type}`, 16, 2),
   typeExists: (name: string) => new SqlError(219, `The type '${name}' already exists, or you do not have permission to create it.`),
   typeNotFound: (name: string) => new SqlError(218, `Cannot find the type '${name}', because it does not exist or you do not have permission.`),
   typeInUse: (type: string, object: string) =>

@@ -14,10 +14,10 @@ import type { Executor } from './executor';
 import { ReturnSignal } from './executor';
 import type { TableDefinition, TriggerDefinition } from '../../engine/catalog';
 import { quoteIdentifier } from '../translate/context';
-import { parseBatch } from '../parser/parser';
+import { parsedDefinition } from './parsed-definitions';
 import { markRaisedInTrigger } from './trigger-errors';
 import { changedTables } from './run-type-ddl';
-import { SqlError, sqlErrors } from '../sql-error';
+import { SqlError } from '../sql-error';
 
 export interface TriggerFrame {
   trigger: string;
@@ -31,18 +31,8 @@ export interface TriggerFrame {
   insteadOf?: string;
 }
 
-const parsed = new Map<string, Statement[]>();
-
 function triggerBody(trigger: TriggerDefinition): Statement[] {
-  let body = parsed.get(trigger.source);
-  if (!body) {
-    const [statement] = parseBatch(trigger.source);
-    if (statement?.kind !== 'createTrigger') throw sqlErrors.internal(`the trigger ${trigger.name} no longer parses`);
-    body = statement.body;
-    if (parsed.size > 200) parsed.clear();
-    parsed.set(trigger.source, body);
-  }
-  return body;
+  return parsedDefinition(trigger.source, 'createTrigger', `the trigger ${trigger.name}`).body;
 }
 
 let captureCounter = 0;

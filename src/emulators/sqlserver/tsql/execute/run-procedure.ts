@@ -7,6 +7,7 @@
 import type { ProcedureParameter, Statement } from '../ast';
 import { Executor, ReturnSignal } from './executor';
 import { parseBatch } from '../parser/parser';
+import { parsedDefinition } from './parsed-definitions';
 import { SqlError, sqlErrors } from '../sql-error';
 import { convertValue } from '../../engine/convert';
 import { formatType, INT, SqlType, StoredValue } from '../../sql-type';
@@ -39,19 +40,6 @@ export interface CallResult {
   outputs: Array<{ index: number; name: string; type: SqlType; value: StoredValue }>;
 }
 
-const parsedProcedures = new Map<string, Statement & { kind: 'createProcedure' }>();
-
-function parseProcedure(source: string): Statement & { kind: 'createProcedure' } {
-  let parsed = parsedProcedures.get(source);
-  if (!parsed) {
-    const [statement] = parseBatch(source);
-    if (statement?.kind !== 'createProcedure') throw sqlErrors.internal('a stored procedure definition no longer parses');
-    parsed = statement;
-    if (parsedProcedures.size > 200) parsedProcedures.clear();
-    parsedProcedures.set(source, parsed);
-  }
-  return parsed;
-}
 
 function parseDeclarations(text: string): ProcedureParameter[] {
   if (text.trim() === '') return [];
@@ -99,7 +87,7 @@ export async function callProcedure(ex: Executor, name: string, args: CallArgume
   }
   const definition = ex.session.procedure(plain);
   if (!definition) throw sqlErrors.procedureNotFound(name);
-  const procedure = parseProcedure(definition.source);
+  const procedure = parsedDefinition(definition.source, 'createProcedure', 'a stored procedure definition');
   return runBody(ex, definition.name, procedure.parameters, procedure.body, args);
 }
 

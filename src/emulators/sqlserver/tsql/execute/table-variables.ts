@@ -87,7 +87,7 @@ export async function fillFromTvp(ex: Executor, name: string, table: TableDefini
 
 /** EXEC p @t: the parameter's table gets the rows of the table variable passed, which must be of its type (206). */
 export async function copyTableVariable(ex: Executor, from: VariableSlot, to: TableDefinition, tableType: TypeDefinition): Promise<void> {
-  if (from.tableType?.toLowerCase() !== tableType.name.toLowerCase()) throw sqlErrors.tableTypeClash(tableType.name);
+  if (from.tableType?.toLowerCase() !== tableType.name.toLowerCase()) throw sqlErrors.operandTypeClash('table', tableType.name);
   const list = to.columns.filter((c) => !c.computedSource).map((c) => quoteIdentifier(c.name)).join(', ');
   await ex.session.write(ex.signal, { kind: 'temp' }, () => {
     ex.session.db.exec(`INSERT INTO temp.${quoteIdentifier(to.name)} (${list}) SELECT ${list} FROM temp.${quoteIdentifier(from.table!.name)}`);
