@@ -6,14 +6,14 @@
  * failing insert does not undo what the procedure itself changed, where SQL Server runs both in
  * one statement.
  */
-import type { Expr, Statement } from '../ast';
+import type { Statement } from '../ast';
 import { Executor } from './executor';
 import type { ResultSink } from './result-sink';
 import type { SqlType, StoredValue } from '../../sql-type';
 import type { ResultColumn } from '../../protocol/tokens/col-metadata';
 import { runExec, runExecString } from './run-procedure';
-import { compileInsert } from '../translate/emit-dml';
-import { execute, keepIdentity } from './run-write';
+import { insertLiteralRows, literalRows } from './insert-literal-rows';
+import { keepIdentity } from './run-write';
 import { sqlErrors } from '../sql-error';
 
 interface Captured {
@@ -50,15 +50,10 @@ export async function insertFromExec(ex: Executor, statement: Statement & { kind
   let count = 0;
   for (const set of captured) {
     if (statement.columns && set.types.length !== statement.columns.length) throw sqlErrors.insertColumnsMismatch();
-    const rows: Expr[][] = set.rows.map((row) => row.map((value, i) => ({ kind: 'literal', value, type: value === null ? null : set.types[i] })));
-    for (let start = 0; start < rows.length; start += 200) {
-      const insert: Statement & { kind: 'insert' } = { ...statement, output: undefined, source: { kind: 'values', rows: rows.slice(start, start + 200) } };
-      const compiled = compileInsert(insert, ex.compiler(), (table) => ex.session.options.identityInsert?.toLowerCase() === table.toLowerCase());
-      ex.session.pendingIdentity = null;
-      const result = await ex.session.write(ex.signal, { kind: 'insert', table: compiled.table }, () => execute(ex.session, compiled));
-      keepIdentity(ex.session);
-      count += result.changes;
-    }
+    ex.session.pendingIdentity = null;
+    const identityInsert = (table: string) => ex.session.options.identityInsert?.toLowerCase() === table.toLowerCase();
+    count += await insertLiteralRows(ex, { ...statement, output: undefined }, literalRows(set.rows, set.types), identityInsert);
+    keepIdentity(ex.session);
   }
   return count;
 }

@@ -56,7 +56,7 @@ export async function runWrite(ex: Executor, statement: Statement & { kind: 'ins
     if (ex.session.store.images.epoch !== epoch) compiled = compileWrite(ex, statement);
     const done = await withTriggers(ex, compiled.table, compiled.kind, updated, () => execute(ex.session, compiled));
     // OUTPUT … INTO: a write of its own inside this one (its target takes its own locks).
-    if (into && done.rows) await insertOutputRows(ex, compiled.output!, done.rows, into);
+    if (into && done.rows) await insertOutputRows(ex, compiled.output!, done.rows);
     return done;
   });
   keepIdentity(ex.session);

@@ -5,7 +5,8 @@
  * wire (TVP_ROW tokens) or from another table variable (EXEC p @t) — are inserted as INSERT …
  * VALUES would insert them, so defaults, identity and conversions follow the table type.
  */
-import type { Expr, Statement } from '../ast';
+import type { Statement } from '../ast';
+import { insertLiteralRows, literalRows } from './insert-literal-rows';
 import type { Executor } from './executor';
 import type { TableDefinition, TypeDefinition } from '../../engine/catalog';
 import type { VariableSlot } from '../translate/context';
@@ -66,22 +67,20 @@ export async function fillFromTvp(ex: Executor, name: string, table: TableDefini
   const identity = sent.find(({ column }) => column.identity);
   if (identity && tvp.rows.some((row) => row[identity.index] !== null)) throw sqlErrors.identityIntoTableVariable();
   const values = sent.filter(({ column }) => !column.identity);
-  const chunk = 200;
-  for (let start = 0; start < tvp.rows.length; start += chunk) {
-    const rows: Expr[][] = tvp.rows.slice(start, start + chunk).map((row) => values.map(({ index, typeInfo }) => ({ kind: 'literal', value: row[index], type: row[index] === null ? null : typeInfo.sqlType })));
-    const target = { parts: [name], line: 1 };
-    // With every column defaulted, each row is an INSERT … DEFAULT VALUES.
-    const statements: Array<Statement & { kind: 'insert' }> = values.length === 0
-      ? rows.map(() => ({ kind: 'insert', line: 1, table: target, source: { kind: 'defaultValues' } }))
-      : [{ kind: 'insert', line: 1, table: target, columns: values.map((s) => s.column.name), source: { kind: 'values', rows } }];
-    for (const statement of statements) {
-      const compiled = compileInsert(statement, ex.compiler(), () => false);
-      try {
-        await ex.session.write(ex.signal, { kind: 'insert', table }, () => execute(ex.session, compiled));
-      } catch (error) {
-        throw toSqlError(error, 'INSERT', ex.session.database);
-      }
+  const target = { parts: [name], line: 1 };
+  try {
+    if (values.length > 0) {
+      const rows = literalRows(tvp.rows.map((row) => values.map(({ index }) => row[index])), values.map(({ typeInfo }) => typeInfo.sqlType));
+      await insertLiteralRows(ex, { kind: 'insert', line: 1, table: target, columns: values.map((s) => s.column.name) }, rows);
+      return;
     }
+    // With every column defaulted, each row is an INSERT … DEFAULT VALUES.
+    for (let row = 0; row < tvp.rows.length; row += 1) {
+      const compiled = compileInsert({ kind: 'insert', line: 1, table: target, source: { kind: 'defaultValues' } }, ex.compiler(), () => false);
+      await ex.session.write(ex.signal, { kind: 'insert', table }, () => execute(ex.session, compiled));
+    }
+  } catch (error) {
+    throw toSqlError(error, 'INSERT', ex.session.database);
   }
 }
 
